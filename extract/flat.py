@@ -1,0 +1,162 @@
+"""The document as one normalized string with provenance: what the parsers read.
+
+Every shape a table takes in the wild (HTML grids, ``|``/tab separated lines, one cell
+per line, text run together by a crawler) becomes the same string, in reading order:
+
+* ``SEP`` ends a cell; ``\\n`` ends a line or table row;
+* ``EMPTY`` is a cell printed empty (``<td>&nbsp;</td>``, ``||``, ``-``);
+* ``SOFT`` is a cell that *may* be empty: an extra blank line in a one-cell-per-line table.
+
+``FlatText.origin(i)`` tells, for any character, the segment or cell it came from
+(page, box, source span, confidence), so every number can be traced back.
+
+Example:
+    >>> from extract.document import Document, Page, Segment
+    >>> doc = Document("a.txt", "txt", [Page(1, segments=[Segment("規章 | 0 | 0 |", span=(0, 12))])])
+    >>> flat = flatten(doc)
+    >>> flat.text
+    '规章\\x1f0\\x1f0\\x1f\\n'
+    >>> flat.origin(flat.text.index("0")).span
+    (0, 12)
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .document import Box, Cell, Document, Segment, Table
+from .normalize import normalize_text
+
+SEP, EMPTY, SOFT = "\x1f", "\x1e", "\x1d"
+_DASH_CELL = re.compile(r"^[-—–/／\\…]+$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_PREFIX = re.compile(r"^\s*(#{1,6}\s+|>\s+|\*\*(?=.*\*\*$))")
+_PAGE_NUMBER = re.compile(r"^\s*([-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(\s*[,/共]\s*\d+\s*页?)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of the flat text came from."""
+
+    page: int
+    kind: str  # segment | cell
+    box: Box | None
+    span: tuple[int, int] | None
+    confidence: float
+    row: int | None = None
+    col: int | None = None
+    table: int | None = None
+
+
+@dataclass
+class FlatText:
+    text: str = ""
+    starts: list[int] = field(default_factory=list)
+    origins: list[Origin] = field(default_factory=list)
+
+    def origin(self, i: int) -> Origin | None:
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.origins[k] if k >= 0 else None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.flat = FlatText()
+        self.pos = 0
+
+    def add(self, s: str, origin: Origin | None = None) -> None:
+        if origin is not None and s:
+            self.flat.starts.append(self.pos)
+            self.flat.origins.append(origin)
+        self.parts.append(s)
+        self.pos += len(s)
+
+    def done(self) -> FlatText:
+        self.flat.text = "".join(self.parts)
+        return self.flat
+
+
+def _cell_token(text: str) -> str:
+    t = normalize_text(text).strip()
+    if not t or _DASH_CELL.match(t):
+        return EMPTY
+    return t.replace(SEP, " ")
+
+
+def _segment_cells(text: str) -> list[str] | None:
+    """Split a table-like line (``|`` or tab separated) into cells; None for running text."""
+    if "|" in text:
+        inner = text.strip()
+        if inner.startswith("|"):
+            inner = inner[1:]
+        return inner.split("|")
+    if "\t" in text.strip("\t ") or text.count("\t") >= 2:
+        return text.split("\t")
+    return None
+
+
+def _blank_runs_mark_cells(segments: list[Segment]) -> bool:
+    """True when most lines are followed by exactly one blank line (one cell per line)."""
+    single = multi = 0
+    run = 0
+    for s in segments:
+        if s.text.strip():
+            if run == 1:
+                single += 1
+            elif run > 1:
+                multi += 1
+            run = 0
+        else:
+            run += 1
+    return single > 20 and single > 3 * multi
+
+
+def _add_segment(b: _Builder, seg: Segment, page: int) -> None:
+    origin = Origin(page, "segment", seg.box, seg.span, seg.confidence)
+    raw = seg.text
+    if _MD_RULE.match(raw):
+        return
+    raw = _MD_PREFIX.sub("", raw).replace("**", "")
+    cells = _segment_cells(raw)
+    if cells is None:
+        b.add(normalize_text(raw), origin)
+    else:
+        for i, c in enumerate(cells):
+            if i == len(cells) - 1 and not c.strip():
+                break  # the trailing '|' of a row closes the last cell
+            b.add(_cell_token(c) + SEP, origin)
+    b.add("\n")
+
+
+def _add_table(b: _Builder, table: Table, index: int) -> None:
+    for row in table.rows():
+        for c in row:
+            origin = Origin(table.page, "cell", c.box, c.span, c.confidence, c.row, c.col, index)
+            b.add(_cell_token(c.text) + SEP, origin)
+        b.add("\n")
+
+
+def flatten(doc: Document) -> FlatText:
+    """Flatten a Document (body text and tables, not furniture or chrome) into a FlatText."""
+    b = _Builder()
+    soft = _blank_runs_mark_cells([s for p in doc.pages for s in p.segments])
+    blank_run = 0
+    n_tables = 0
+    for page, block in doc.blocks():
+        if isinstance(block, Table):
+            _add_table(b, block, n_tables)
+            n_tables += 1
+            blank_run = 0
+            continue
+        if block.role != "body" or _PAGE_NUMBER.match(block.text):
+            continue
+        if not block.text.strip():
+            blank_run += 1
+            continue
+        if soft and blank_run > 1:
+            b.add(SOFT * (blank_run - 1))
+        blank_run = 0
+        _add_segment(b, block, page.number)
+    return b.done()

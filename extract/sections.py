@@ -1,0 +1,164 @@
+"""Section headings, table regions, layout and meta (agency, year) from the flat text.
+
+Example:
+    >>> from extract.flat import FlatText
+    >>> flat = FlatText(text="某县民政局2024年政府信息公开工作年度报告\\n一、总体情况\\n正文\\n六、其他需要报告的事项\\n无")
+    >>> [h.text for h in find_sections(flat.text)]
+    ['一、总体情况', '六、其他需要报告的事项']
+    >>> find_meta(flat.text)
+    {'agency': '某县民政局', 'year': 2024}
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .flat import EMPTY, SEP, SOFT
+from .schema import LAYOUTS, SECTIONS
+
+
+@dataclass
+class Heading:
+    number: str  # 一 … 六
+    text: str  # as printed (normalized, no whitespace)
+    start: int
+    end: int
+
+
+_SENTENCE_END = re.compile(r"[。;；!！?？]")
+_HEAD_END = re.compile(r"(情况|事项)")
+_MARKS = f"\n{SEP}{EMPTY}{SOFT}"
+
+
+def _heading_text(text: str, start: int) -> tuple[str, int]:
+    """The heading as printed: its line, or up to 情况/事项 when the line runs on."""
+    line_end = len(text)
+    for ch in _MARKS:
+        k = text.find(ch, start)
+        if k != -1:
+            line_end = min(line_end, k)
+    line = text[start:line_end]
+    m = _HEAD_END.search(line, 0, 45)
+    if m:
+        line = line[:m.end()]
+    elif len(line) > 40 or _SENTENCE_END.search(line):
+        if True:
+            cut = re.search(r"[。,，;；:：\d]", line)
+            line = line[:cut.start() if cut else 30]
+    line = re.sub(r"\s+", "", line).rstrip(":：")
+    return line, start + len(line)
+
+
+def find_sections(text: str) -> list[Heading]:
+    """The six top-level headings in document order (a missing one is left out)."""
+    out: list[Heading] = []
+    pos = 0
+    for number, words, _ in SECTIONS:
+        pat = re.compile(rf"(?<![(（第一二三四五六七八九十]){number}\s*[、.．,，]\s*")
+        for m in pat.finditer(text, pos):
+            head, end = _heading_text(text, m.start())
+            body = head[2:]
+            if any(w in body[:24] for w in words) and not re.search(r"\d", head) and len(head) <= 40:
+                out.append(Heading(number, head, m.start(), end))
+                pos = end
+                break
+    return out
+
+
+# ------------------------------------------------------------------ regions of the three tables
+_T2_START = re.compile(r"第二十条第\s*[(（]?\s*[一1]\s*[)）]?\s*项|信息内容")
+_T3_START = re.compile(r"申请人情况|本年新收")
+_T4_START = re.compile(r"行政复议")
+
+
+def table_regions(text: str, sections: list[Heading]) -> dict[str, tuple[int, int]]:
+    """Where tables 二, 三 and 四 lie: between their section headings, else by their own labels."""
+    at = {h.number: h for h in sections}
+    n = len(text)
+
+    def after(num: str, default: int) -> int:
+        return at[num].end if num in at else default
+
+    def before(nums: str, default: int) -> int:
+        for k in nums:
+            if k in at:
+                return at[k].start
+        return default
+
+    t3_lo = after("三", -1)
+    if t3_lo < 0:
+        m = _T3_START.search(text)
+        t3_lo = m.start() if m else n
+    t2_lo = after("二", -1)
+    if t2_lo < 0:
+        m = _T2_START.search(text)
+        t2_lo = m.start() if m else min(t3_lo, n)
+    t3_hi = before("四五六", n)
+    t4_lo = after("四", -1)
+    if t4_lo < 0:
+        m = _T4_START.search(text, t3_lo if t3_lo < n else 0)
+        t4_lo = m.start() if m else n
+        t3_hi = min(t3_hi, t4_lo)
+    t4_hi = before("五六", n)
+    if t4_hi <= t4_lo:
+        t4_hi = n
+    regions = {"t2": (t2_lo, t3_lo if t3_lo > t2_lo else before("三四五六", n)), "t3": (t3_lo, t3_hi),
+               "t4": (t4_lo, t4_hi)}
+    return {k: v for k, v in regions.items() if v[0] < v[1]}
+
+
+def detect_layout(text: str, year: int | None) -> tuple[str, dict[str, int]]:
+    """'2019' or '2021' from the phrases only one layout prints; the year breaks a tie."""
+    score = {name: sum(1 for cue in lay.cues if re.search(r"\s*".join(map(re.escape, cue)), text))
+             for name, lay in LAYOUTS.items()}
+    if score["2021"] != score["2019"]:
+        return max(score, key=score.get), score
+    return ("2019" if year is not None and year <= 2020 else "2021"), score
+
+
+# ------------------------------------------------------------------ meta
+_TITLE = re.compile(r"(?P<a>[^\n\x1f。，,；;:：]{0,60}?)(?:关于)?(?P<y>(?:19|20)\d{2})\s*年\s*(?:度)?(?P<b>[^\n\x1f。，,]{0,40}?)"
+                    r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_SUFFIX = ("人民政府办公厅", "人民政府办公室", "人民政府", "办公厅", "办公室", "委员会", "管委会", "管理委员会", "综合实验区",
+           "办事处", "局", "厅", "委", "署", "院", "中心", "政府", "公司", "集团", "分局", "支队", "大队", "站", "所", "馆", "处", "办", "部")
+_AGENCY_SENT = re.compile(r"(?:^|[\n。，,；;])\s*(?:\d{4}\s*年度?\s*[,，]?\s*)?(?:在[^。，,]{1,30}?下\s*[,，]\s*)?"
+                          r"(?P<a>[\u4e00-\u9fff()（）]{3,30}?(?:" + "|".join(_SUFFIX) + r"))"
+                          r"(?=认真|按照|将|全面|坚持|深入|严格|根据|紧紧|围绕|高度|始终|积极|继续|进一步|以|对|共|紧扣|聚焦|持续|扎实|不断)")
+_BAD_AGENCY = re.compile(r"^(我|本|该|各|全|市委|县委|区委|省委|上级)")
+_PERIOD = re.compile(r"统计期限[^。]{0,20}?(?:自|为|从)?\s*((?:19|20)\d{2})\s*年")
+_YEAR_OF = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+
+
+def _clean_agency(a: str) -> str | None:
+    a = re.sub(r"^(标题|题目)[:：]?", "", a.strip())
+    a = re.sub(r"[#*\s]|^(\d+|[\x1d-\x1f])+", "", a)
+    a = a.strip("《》“”\"'()（）[]【】-—_")
+    if len(a) < 2 or _BAD_AGENCY.match(a):
+        return None
+    return a
+
+
+def find_meta(text: str) -> dict:
+    """The reporting body and the year reported on ({'agency': str|None, 'year': int|None})."""
+    head = text[:3000]
+    agency = year = None
+    for m in _TITLE.finditer(head):
+        a = _clean_agency(m.group("a")) or _clean_agency(m.group("b"))
+        year = int(m.group("y"))
+        if a:
+            agency = a
+            break
+    if agency is None:
+        m = _AGENCY_SENT.search(text[:6000])
+        if m and not _BAD_AGENCY.match(m.group("a")):
+            agency = m.group("a")
+    if year is None:
+        m = _PERIOD.search(text) or _YEAR_OF.search(text[:6000])
+        year = int(m.group(1)) if m else None
+    return {"agency": agency, "year": year}
+
+
+def period_year(text: str) -> int | None:
+    """The year of the statistics period stated in the text (统计期限自2019年1月1日起…), if any."""
+    m = _PERIOD.search(text)
+    return int(m.group(1)) if m else None

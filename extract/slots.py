@@ -1,0 +1,80 @@
+"""Reading the values that follow a row label in the flat text.
+
+A row's values are *slots*: a printed number (possibly several cells run together,
+``0000000``), a cell printed empty, or a blank line that may stand for an empty cell.
+Reading starts after the label's own text and stops at the next text that is not a
+value, so group labels, repeated headers and page furniture end a row.
+
+Example:
+    >>> [s.raw for s in read_slots("本年新收政府信息公开申请数量230 000023二、上年")]
+    ['230', '000023']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .flat import EMPTY, SEP, SOFT
+
+_NUM = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元)?")
+# a number followed by one of these is narrative ("13件", "2024年"), not a table cell
+_NARRATIVE_UNIT = re.compile(r"[件条个项人次年月日号万亿余多家名所份期批起宗例天%]")
+_SKIP = set(" \n\t,，;；" + SEP)
+_HAS_VALUE = re.compile(rf"[0-9{SOFT}]")
+_VALUE_START = re.compile(rf"[0-9{EMPTY}{SOFT}]|[-−]\d")
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: str  # num | empty | soft
+    raw: str
+    start: int  # position in the flat text
+    end: int
+    dirty: bool = False  # followed by a narrative unit: probably prose, not a cell
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"万元|元|,", "", self.raw).replace("−", "-")
+
+
+def read_slots(text: str, start: int = 0, end: int | None = None) -> list[Slot]:
+    """Slots of one row: skip the label's tail, then read values until other text."""
+    end = len(text) if end is None else end
+    # empty cells on the next label's own line (its indentation, a group label) are not this row's
+    nl = text.rfind("\n", start, end)
+    if nl != -1 and not _HAS_VALUE.search(text, nl, end):
+        end = nl
+    m = _VALUE_START.search(text, start, end)
+    if not m:
+        return []
+    return scan_values(text, m.start(), end, stop_at_text=True)
+
+
+def scan_values(text: str, start: int, end: int, *, stop_at_text: bool) -> list[Slot]:
+    """Value slots in text[start:end]; with ``stop_at_text`` False, text between them is skipped."""
+    out: list[Slot] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _SKIP:
+            i += 1
+        elif ch == EMPTY:
+            out.append(Slot("empty", "", i, i + 1))
+            i += 1
+        elif ch == SOFT:
+            out.append(Slot("soft", "", i, i + 1))
+            i += 1
+        else:
+            m = _NUM.match(text, i, end)
+            if m and (ch.isdigit() or ch in "-−"):
+                j = m.end()
+                dirty = j < end and bool(_NARRATIVE_UNIT.match(text, j))
+                if j < end and text[j] == "." and j + 1 < end and text[j + 1].isdigit():
+                    dirty = True  # a date or version number such as 2024.1.5
+                out.append(Slot("num", m.group(), i, j, dirty))
+                i = j
+            elif stop_at_text:
+                break
+            else:
+                i += 1
+    return out

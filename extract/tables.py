@@ -1,0 +1,368 @@
+"""Recovering tables 二, 三 and 四 from the flat text of any input kind.
+
+1. **Anchors.** Every row label of the layout (with its variants) is searched for in
+   the table's region; a small dynamic programme picks one occurrence per row, in
+   order, preferring the occurrence followed by as many values as the row has
+   columns (so a label repeated in a heading, a narrative sentence or a repeated
+   header row is skipped).
+2. **Slots.** The values between a label and the next one are read (``extract.slots``);
+   the item number of the next label (``2.其他法律…``) is cut off first.
+3. **Resolution.** Rows become column values (``extract.resolve``); the arithmetic of
+   ``extract.equations`` chooses among ambiguous readings, table-wide.
+4. **Inference.** Cells the document lost are inferred only when the arithmetic
+   forces them; otherwise they are ``None`` with a finding.
+
+Example:
+    >>> from extract.flat import FlatText
+    >>> flat = FlatText(text="二、主动公开政府信息情况规章000行政规范性文件008行政许可1")
+    >>> parsed = parse_tables(flat, "2021", {"t2": (0, len(flat.text))})
+    >>> [parsed.cells[k].value for k in ("t2.normative.in_force", "t2.licensing.decisions")]
+    [8, 1]
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .equations import equations, holds
+from .flat import FlatText
+from .resolve import MISSING, Candidate, row_candidates
+from .schema import LAYOUTS, T4, Column, Row, TableSpec
+from .slots import Slot, read_slots, scan_values
+
+log = logging.getLogger(__name__)
+
+VIOLATION_COST = 10.0
+AMBIGUITY_MARGIN = 1.0
+# an item number before a label: "1." "2、" "(3)"; items never pass 8, so one digit (in "002." the
+# "00" are the previous row's values)
+_NUMBERING = re.compile(r"(?:[(（]\s*)?(\d)\s*(?:[)）]\s*|[.、,，．:]\s*)[\s\x1f]*$")
+
+
+@dataclass
+class CellValue:
+    """One extracted cell: the value, where it came from and how sure we are."""
+
+    key: str
+    value: int | float | None
+    confidence: float
+    how: str  # printed | empty | split | placed | inferred | ambiguous | lost | trimmed | window | soft-empty
+    span: tuple[int, int] | None = None  # in the flat text
+    raw: str | None = None
+
+
+@dataclass
+class Note:
+    """Something the parser wants reported as a finding."""
+
+    rule: str
+    severity: str
+    cells: list[str]
+    message: str
+    expected: object = None
+    found: object = None
+
+
+@dataclass
+class ParsedTables:
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)  # t2 / t3 / t4 found in the document
+    rows_found: set[str] = field(default_factory=set)  # "t3.granted" ...
+    extras: dict[str, list] = field(default_factory=dict)  # rows of the other layout, e.g. "t3.other"
+    notes: list[Note] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ anchors
+@lru_cache(maxsize=None)
+def _row_regex(row: Row) -> re.Pattern:
+    alts = []
+    for m in row.match:
+        if m.startswith("re:"):
+            alts.append(m[3:])
+        else:
+            alts.append(r"[ \n\x1f]*".join(re.escape(ch) for ch in m))
+    return re.compile("|".join(f"(?:{a})" for a in alts))
+
+
+def _label_start(text: str, pos: int, number: int | None, lo: int) -> int:
+    """Extend a label match backwards over its own text and item number (``1.属于``)."""
+    i = pos
+    while i > lo and i > pos - 12 and "\u4e00" <= text[i - 1] <= "\u9fff":
+        i -= 1
+    if number is not None:
+        m = _NUMBERING.search(text, max(lo, i - 8), i)
+        if m and int(m.group(1)) == number:
+            return m.start()
+    return i if i < pos else pos
+
+
+def _quality(slots: list[Slot], n: int) -> float:
+    good = [s for s in slots if not s.dirty]
+    if len(good) < len(slots):
+        return 0.05
+    k = len(good)
+    if k == 0:
+        return 0.1
+    return 3.0 if k == n else 2.0 - min(1.5, abs(k - n) / n)
+
+
+def find_rows(text: str, spec: TableSpec, lo: int, hi: int) -> list[tuple[Row, int, int, int]]:
+    """Pick one label occurrence per row in order: (row, label_start, label_end, value_end)."""
+    rows = list(spec.rows)
+    occ: list[list[tuple[int, int, int]]] = []  # per row: (label start, match start, match end)
+    for row in rows:
+        found = []
+        for m in _row_regex(row).finditer(text, lo, hi):
+            found.append((_label_start(text, m.start(), row.number, lo), m.start(), m.end()))
+            if len(found) > 40:
+                break
+        occ.append(found)
+    starts = sorted({s for o in occ for s, _, _ in o} | {hi})
+
+    def next_start(after: int) -> int:
+        for s in starts:
+            if s >= after:
+                return s
+        return hi
+
+    # quality of each occurrence, reading values up to the next label occurrence of any row
+    qual = [[_quality(read_slots(text, e, next_start(e)), len(r.columns)) for _, _, e in o] for r, o in zip(rows, occ)]
+    # DP over rows: best[i][j] = best score with row i at occurrence j (strictly increasing positions)
+    best: list[list[tuple[float, tuple | None]]] = []
+    for i, o in enumerate(occ):
+        cur = []
+        for j, (s, _, e) in enumerate(o):
+            prev_best, prev_ptr = 0.0, None
+            for pi in range(i):
+                for pj, (ps, _, pe) in enumerate(occ[pi]):
+                    if pe <= s and best[pi][pj][0] > prev_best:
+                        prev_best, prev_ptr = best[pi][pj][0], (pi, pj)
+            cur.append((prev_best + qual[i][j], prev_ptr))
+        best.append(cur)
+    end = max(((best[i][j][0], (i, j)) for i in range(len(rows)) for j in range(len(occ[i]))), default=None)
+    chosen: list[tuple[int, int]] = []
+    ptr = end[1] if end else None
+    while ptr is not None:
+        chosen.append(ptr)
+        ptr = best[ptr[0]][ptr[1]][1]
+    chosen.reverse()
+    out = []
+    for n, (i, j) in enumerate(chosen):
+        s, _, e = occ[i][j]
+        nxt = occ[chosen[n + 1][0]][chosen[n + 1][1]][0] if n + 1 < len(chosen) else hi
+        out.append((rows[i], s, e, min(nxt, next_start(e))))
+    return out
+
+
+# ------------------------------------------------------------------ priors and row rules
+def _prior(table: str, row: Row, values: list) -> float:
+    """Soft knowledge of the format used only to rank splits of run-together digits."""
+    cost = 0.0
+    for col, v in zip(row.columns, values):
+        if col.kind == "change" and v == 0:
+            cost -= 1.5  # 本年增/减 is 0 in most reports
+    if table == "t2" and row.columns[0].key == "made" and values[0] is not None and values[0] == values[1]:
+        cost -= 1.5  # 本年新制作 and 本年新公开 are usually the same count
+    return cost
+
+
+def _row_total_ok(table: str, values: list) -> bool | None:
+    """The row's own rule: the last column is the sum of the others (per group of 5 for 表四)."""
+    if table not in ("t3", "t4") or any(v is MISSING for v in values):
+        return None
+    groups = [values[i:i + 5] for i in range(0, len(values), 5)] if len(values) == 15 else [values]
+    return all(abs(sum(v or 0 for v in g[:-1]) - (g[-1] or 0)) < 1e-6 for g in groups)
+
+
+def _fill_from_row_total(table: str, c: Candidate) -> None:
+    """A placed row that lost one cell gets it back from its own total, when that is possible."""
+    lost = [i for i, v in enumerate(c.values) if v is MISSING]
+    if table != "t3" or len(lost) != 1:
+        return
+    i, vals = lost[0], c.values
+    known = sum(v or 0 for j, v in enumerate(vals[:-1]) if j != i)
+    v = (vals[-1] or 0) - known if i < len(vals) - 1 else known
+    if v >= 0:
+        c.values = [*vals[:i], v, *vals[i + 1:]]
+        c.how = "placed"
+
+
+def _candidates(table: str, row: Row, slots: list[Slot]) -> list[Candidate]:
+    kinds = tuple(c.kind for c in row.columns)
+    if not slots:
+        return [Candidate([None] * len(kinds), 0.0, "empty", [None] * len(kinds))]
+    seen, out = set(), []
+    for c in row_candidates(slots, kinds):
+        if c.how == "placed":
+            _fill_from_row_total(table, c)
+        key = tuple(id(v) if v is MISSING else v for v in c.values)
+        if key in seen:
+            continue
+        seen.add(key)
+        if c.how == "split":
+            c.cost += _prior(table, row, c.values)
+        if _row_total_ok(table, c.values) is False:
+            c.cost += VIOLATION_COST
+        out.append(c)
+    out.sort(key=lambda c: c.cost)
+    return out[:60]
+
+
+# ------------------------------------------------------------------ table-wide choice
+def _cells_of(choice: dict[str, Candidate], rows: dict[str, Row], table: str) -> dict:
+    cells = {}
+    for rk, cand in choice.items():
+        for col, v in zip(rows[rk].columns, cand.values):
+            cells[_key(table, rk, col.key)] = v
+    return cells
+
+
+def _table_cost(choice: dict[str, Candidate], rows: dict[str, Row], table: str, eqs) -> float:
+    cells = _cells_of(choice, rows, table)
+    # an equation that a lost cell leaves open counts half: losing cells is no way out of the arithmetic
+    bad = sum({False: 1.0, None: 0.5, True: 0.0}[holds(e, cells)] for e in eqs)
+    return sum(c.cost for c in choice.values()) + VIOLATION_COST * bad
+
+
+def _choose(cands: dict[str, list[Candidate]], rows: dict[str, Row], table: str, layout: str):
+    eqs = [e for e in equations(layout) if e.id.startswith(table) and not e.id.startswith(f"{table}.row_total")
+           and not e.id.startswith("t4.")]
+    choice = {rk: cs[0] for rk, cs in cands.items()}
+    ambiguous = [rk for rk, cs in cands.items() if len(cs) > 1]
+    if not ambiguous or not eqs:
+        return choice, ambiguous, eqs
+    cost = _table_cost(choice, rows, table, eqs)
+    for _ in range(4):
+        improved = False
+        for rk in ambiguous:
+            for c in cands[rk][1:]:
+                trial = dict(choice)
+                trial[rk] = c
+                tc = _table_cost(trial, rows, table, eqs)
+                if tc < cost - 1e-9:
+                    choice, cost, improved = trial, tc, True
+        if not improved:
+            break
+    return choice, ambiguous, eqs
+
+
+# ------------------------------------------------------------------ main entry
+def _slots_by_row(text: str, spec: TableSpec, lo: int, hi: int) -> dict[str, list[Slot]]:
+    found = find_rows(text, spec, lo, hi)
+    slots = {row.key: read_slots(text, e, vend) for row, _, e, vend in found}
+    if spec.id != "t4":
+        return slots
+    # table 四 is grouped (label, header, values per group) or, most often, one row of 15
+    # values under a two-level header that holds the group names
+    if len(slots) == 3 and all(any(x.kind == "num" for x in sl) for sl in slots.values()):
+        return slots
+    values = [s for s in scan_values(text, lo, hi, stop_at_text=False) if not s.dirty and s.kind != "soft"]
+    head = re.search(r"结果维持|结果纠正|尚未审结", text[lo:hi])
+    if head:  # numbers before the header are narrative
+        values = [s for s in values if s.start >= lo + head.start()]
+    return {ALL_T4: values} if values else {}
+
+
+ALL_T4 = "*"
+_T4_ALL = Row(ALL_T4, "表四", (), tuple(Column(f"{g.key}.{c.key}", c.label, c.kind) for g in T4.rows for c in g.columns))
+
+
+def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int, out: ParsedTables) -> None:
+    text = flat.text
+    slots_by_row = _slots_by_row(text, spec, lo, hi)
+    rows = {r.key: r for r in spec.rows}
+    rows[ALL_T4] = _T4_ALL
+    real = {rk: sl for rk, sl in slots_by_row.items() if not rows[rk].extra}
+    for rk, sl in slots_by_row.items():
+        if rows[rk].extra and any(x.kind == "num" for x in sl):
+            out.extras[f"{spec.id}.{rk}"] = _candidates(spec.id, rows[rk], sl)[0].values
+    if not any(any(x.kind == "num" for x in sl) for sl in real.values()):
+        return
+    out.present.add(spec.id)
+    cands = {rk: _candidates(spec.id, rows[rk], sl) for rk, sl in real.items()}
+    choice, ambiguous, eqs = _choose(cands, rows, spec.id, layout)
+    for rk, cand in choice.items():
+        row = rows[rk]
+        out.rows_found |= {f"{spec.id}.{g.key}" for g in spec.rows} if rk == ALL_T4 else {f"{spec.id}.{rk}"}
+        # cells on which another equally good reading disagrees are not certain
+        doubtful: set[int] = set()
+        if rk in ambiguous:
+            base = _table_cost(choice, rows, spec.id, eqs)
+            for alt in cands[rk]:
+                if alt is not cand and _table_cost({**choice, rk: alt}, rows, spec.id, eqs) <= base + AMBIGUITY_MARGIN:
+                    doubtful |= {i for i, (a, b) in enumerate(zip(cand.values, alt.values)) if a != b}
+        keys = [_key(spec.id, rk, col.key) for col in row.columns]
+        for i, (key, v) in enumerate(zip(keys, cand.values)):
+            span = cand.spans[i] if i < len(cand.spans) else None
+            raw = text[span[0]:span[1]] if span else None
+            if i in doubtful:
+                out.cells[key] = CellValue(key, None, 0.0, "ambiguous", span, raw)
+            elif v is MISSING:
+                out.cells[key] = CellValue(key, None, 0.0, "lost", None, None)
+            else:
+                how = "empty" if v is None else cand.how
+                conf = _CONFIDENCE.get(how, 0.8)
+                if how == "split" and len(cands[rk]) > 1 and cands[rk][1].cost - cand.cost < VIOLATION_COST / 2:
+                    conf = 0.8  # the split was chosen by a prior, not forced by arithmetic
+                out.cells[key] = CellValue(key, v, conf, how, span, raw)
+        printed = [s.raw or "∅" for s in real[rk] if s.kind != "soft"]
+        if doubtful:
+            alts = sorted({tuple(a.values) for a in cands[rk][:6]}, key=str)[:4]
+            out.notes.append(Note("parse.ambiguous", "warning", [keys[i] for i in sorted(doubtful)],
+                                  f"{row.label}: the printed digits {printed} can be read several ways "
+                                  f"({'; '.join(map(str, alts))}); left empty", found=printed))
+        elif cand.how in ("split", "window", "placed", "trimmed"):
+            out.notes.append(Note(f"parse.{cand.how}", "info", keys,
+                                  f"{row.label}: printed {printed} read as {cand.values}", found=printed))
+
+
+_CONFIDENCE = {"printed": 1.0, "empty": 1.0, "soft-empty": 0.85, "trimmed": 0.95, "split": 0.9, "window": 0.7,
+               "placed": 0.75}
+
+
+def _key(table: str, row: str, col: str) -> str:
+    return f"{table}.{col}" if row == ALL_T4 else f"{table}.{row}.{col}"
+
+
+def parse_tables(flat: FlatText, layout: str, regions: dict[str, tuple[int, int]]) -> ParsedTables:
+    """Parse the layout's tables in their regions (``{"t2": (start, end), ...}``) of the flat text."""
+    out = ParsedTables()
+    for spec in LAYOUTS[layout].tables:
+        if spec.id in regions:
+            _parse_table(flat, spec, layout, *regions[spec.id], out)
+    _infer_lost(out, layout)
+    return out
+
+
+# ------------------------------------------------------------------ inference of lost cells
+def _infer_lost(out: ParsedTables, layout: str) -> None:
+    lost = {k for k, c in out.cells.items() if c.how == "lost"}
+    if not lost:
+        return
+    vals = {k: (MISSING if k in lost else c.value) for k, c in out.cells.items()}
+    changed = True
+    while changed:
+        changed = False
+        for eq in equations(layout):
+            unknown = [k for k in eq.keys if vals.get(k) is MISSING]
+            if len(unknown) != 1 or any(k not in vals for k in eq.keys):
+                continue
+            k = unknown[0]
+            lhs = sum(vals[x] or 0 for x in eq.lhs if x != k)
+            rhs = sum(vals[x] or 0 for x in eq.rhs if x != k)
+            v = (rhs - lhs) if k in eq.lhs else (lhs - rhs)
+            if v < 0:
+                continue
+            vals[k] = int(v) if float(v).is_integer() else v
+            out.cells[k] = CellValue(k, vals[k], 0.6, "inferred")
+            changed = True
+    still = sorted(k for k in lost if vals[k] is MISSING)
+    inferred = sorted(k for k in lost if vals[k] is not MISSING)
+    if inferred:
+        out.notes.append(Note("parse.inferred", "info", inferred,
+                              "cells missing from the printed row were inferred from the table's arithmetic"))
+    if still:
+        out.notes.append(Note("parse.lost_cells", "warning", still,
+                              "the printed row has fewer values than columns and the arithmetic cannot place them"))

@@ -144,6 +144,9 @@ def find_meta(text: str) -> dict:
     agency = year = None
     for m in _TITLE.finditer(head):
         a = _clean_agency(m.group("a")) or _clean_agency(m.group("b"))
+        if a is None and not m.group("a").strip():  # title broken over two lines: the agency above
+            prev = head[:m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+            a = _clean_agency(prev) if len(prev) <= 30 and not re.search(r"[。,，;；:：]", prev) else None
         year = int(m.group("y"))
         if a:
             agency = a

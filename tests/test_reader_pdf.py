@@ -59,7 +59,8 @@ def build_pdf(pages: list[str], *, user_password: bytes | None = None, size=(300
         file_id, perms = b"0123456789abcdef", -44
         owner_key = hashlib.md5((b"owner-secret" + _PAD)[:32]).digest()[:5]
         o = _rc4(owner_key, (user_password + _PAD)[:32])
-        key = hashlib.md5((user_password + _PAD)[:32] + o + perms.to_bytes(4, "little", signed=True) + file_id).digest()[:5]
+        seed = (user_password + _PAD)[:32] + o + perms.to_bytes(4, "little", signed=True) + file_id
+        key = hashlib.md5(seed).digest()[:5]
         enc = 4 + 2 * n_pages
         objs[enc] = f"<< /Filter /Standard /V 1 /R 2 /O <{o.hex()}> /U <{_rc4(key, _PAD).hex()}> /P {perms} >>".encode()
         trailer = f"/Root 1 0 R /Size {enc + 1} /Encrypt {enc} 0 R /ID [<{file_id.hex()}> <{file_id.hex()}>]"

@@ -46,7 +46,8 @@ _PAGE_NO = re.compile(r"^(?:[-—–－一_·•\s]*\d{1,4}[-—–－一_·•\
 
 _CJK = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
                   "\u2018\u2019\u201c\u201d\U00020000-\U0002ffff]")
-_CJK_PUNCT = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2014\u2026]")
+_CJK_PUNCT = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+                        "\u2018\u2019\u201c\u201d\u2014\u2026]")
 
 
 def _squeeze(text: str) -> str:
@@ -113,7 +114,8 @@ def _page_break_rules(page: Any) -> list[dict]:
         ends = [e for e in v if y is not None and abs(e[key] - y) <= 2]
         if len(ends) >= 3:
             x0, x1 = min(e["x0"] for e in ends), max(e["x1"] for e in ends)
-            out.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0})
+            out.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
+                        "width": x1 - x0, "height": 0})
     return out
 
 

@@ -1,0 +1,1 @@
+"""Evaluation: metrics (cells, sections, meta, findings) and the harness behind ``nianbao eval``."""

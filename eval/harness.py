@@ -1,0 +1,107 @@
+"""The eval harness: extract every gold-labelled source in a folder and score it.
+
+A gold file ``<id>.json`` (shared/gold/FORMAT.md) is scored against the source file
+beside it with the same stem (``<id>.txt``, ``.html``, ``.pdf`` ...), whatever its kind.
+
+Example:
+    >>> results = evaluate(Path("../shared/gold/dev"))      # doctest: +SKIP
+    >>> results["cells"]["all"]["accuracy"]                 # doctest: +SKIP
+    1.0
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from extract.pipeline import extract_report
+from extract.readers import EXTENSIONS
+
+from .metrics import Accuracy, CellAccuracy, FindingAgreement, SectionF1, norm_heading
+
+log = logging.getLogger(__name__)
+
+
+def gold_pairs(gold_dir: Path, kinds: list[str] | None = None) -> list[tuple[Path, Path]]:
+    """(source, gold json) pairs: every supported file that has a gold JSON beside it."""
+    pairs = []
+    for src in sorted(gold_dir.iterdir()):
+        kind = EXTENSIONS.get(src.suffix.lower())
+        gold = src.with_suffix(".json")
+        if kind and gold.exists() and (not kinds or kind in kinds or src.suffix.lstrip(".") in kinds):
+            pairs.append((src, gold))
+    return pairs
+
+
+def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None = None) -> dict:
+    """Extract and score every gold-labelled source in ``gold_dir``; returns a JSON-ready dict."""
+    cells, sections, layout = CellAccuracy(), SectionF1(), Accuracy()
+    agency, year, findings = Accuracy(), Accuracy(), FindingAgreement()
+    by_kind: dict[str, CellAccuracy] = {}
+    docs = []
+    t0 = time.perf_counter()
+    for src, gpath in gold_pairs(gold_dir, kinds):
+        gold = json.loads(gpath.read_text(encoding="utf-8"))
+        report = extract_report(src, doc_id=gold.get("doc_id", src.stem))
+        pred = report.to_dict()
+        if outdir:
+            outdir.mkdir(parents=True, exist_ok=True)
+            (outdir / f"{src.stem}.json").write_text(report.to_json(), encoding="utf-8")
+        skip = set(gold.get("unresolvable", []))
+        wrong = cells.update(gold["cells"], pred["cells"], skip)
+        by_kind.setdefault(report.kind or "?", CellAccuracy()).update(gold["cells"], pred["cells"], skip)
+        missed, extra = sections.update(gold.get("sections", []), pred["sections"])
+        layout.update(pred["layout"] == gold["layout"])
+        gm = gold.get("meta", {})
+        if gm.get("agency") is not None:
+            agency.update(norm_heading(pred["meta"].get("agency")) == norm_heading(gm["agency"]))
+        if gm.get("year") is not None:
+            year.update(pred["meta"].get("year") == gm["year"])
+        finding_note = findings.update(gold, pred["findings"])
+        docs.append({
+            "doc_id": src.stem, "kind": report.kind, "status": report.status, "error": report.error,
+            "cells_correct": len(gold["cells"]) - len(skip) - len(wrong), "cells_total": len(gold["cells"]) - len(skip),
+            "wrong_cells": {k: {"gold": gold["cells"][k], "pred": pred["cells"].get(k)} for k in wrong},
+            "layout": [gold["layout"], pred["layout"]], "missed_sections": missed, "extra_sections": extra,
+            "meta": [gm, pred["meta"]], "findings": finding_note, "seconds": round(report.timings.get("total", 0), 4),
+        })
+    return {
+        "gold_dir": str(gold_dir), "documents": len(docs), "seconds": round(time.perf_counter() - t0, 3),
+        "cells": cells.summary(), "cells_by_kind": {k: v.summary()["all"] for k, v in sorted(by_kind.items())},
+        "sections": sections.summary(), "layout": layout.summary(),
+        "meta": {"agency": agency.summary(), "year": year.summary()}, "findings": findings.summary(), "per_document": docs,
+    }
+
+
+def format_results(r: dict) -> str:
+    """A readable summary plus one line per document that missed anything."""
+    c, s = r["cells"], r["sections"]
+    lines = [f"{'doc':<14}{'kind':<6}{'status':<9}{'cells':>9}  misses"]
+    for d in r["per_document"]:
+        miss = []
+        if d["wrong_cells"]:
+            miss.append("cells " + ", ".join(f"{k}={v['pred']}(gold {v['gold']})" for k, v in list(d["wrong_cells"].items())[:4])
+                        + (" …" if len(d["wrong_cells"]) > 4 else ""))
+        if d["missed_sections"] or d["extra_sections"]:
+            miss.append(f"sections -{d['missed_sections']} +{d['extra_sections']}")
+        if d["layout"][0] != d["layout"][1]:
+            miss.append(f"layout {d['layout'][1]} (gold {d['layout'][0]})")
+        if d["findings"]:
+            miss.append(d["findings"])
+        if d["error"]:
+            miss.append(f"error: {d['error']}")
+        lines.append(f"{d['doc_id']:<14}{d['kind'] or '-':<6}{d['status']:<9}{d['cells_correct']:>4}/{d['cells_total']:<4}  "
+                     + ("; ".join(miss) or "-"))
+    per_table = "  ".join(f"{t}={v['accuracy']}" for t, v in c.items() if t != "all")
+    f = r["findings"]
+    lines += [
+        "",
+        f"cells {c['all']['accuracy']} ({c['all']['correct']}/{c['all']['total']}; nonzero {c['all']['nonzero_accuracy']})  {per_table}",
+        "by kind: " + "  ".join(f"{k}={v['accuracy']}" for k, v in r["cells_by_kind"].items()),
+        f"sections P={s['precision']} R={s['recall']} F1={s['f1']}   layout {r['layout']['correct']}/{r['layout']['total']}"
+        f"   agency {r['meta']['agency']['correct']}/{r['meta']['agency']['total']}   year {r['meta']['year']['correct']}/{r['meta']['year']['total']}",
+        f"findings: flagged {f['flagged']}/{f['inconsistent']} inconsistent docs, false errors on {f['false_alarm_docs']}/{f['consistent']} consistent docs",
+        f"{r['documents']} documents in {r['seconds']} s",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""The extraction pipeline: input → Document → flat text → tables, sections, meta → rules → Report.
+
+Example:
+    >>> report = extract_report(b"not a report at all", name="x.txt")
+    >>> report.status, report.error
+    ('failed', 'not a government information disclosure annual report (政府信息公开工作年度报告): no section headings or tables of the format found')
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .document import Document
+from .errors import NianbaoError, NotAReportError
+from .flat import FlatText, flatten
+from .readers import read_document
+from .report import CellSource, Report
+from .rules import (Finding, Structure, arithmetic_findings, empty_cell_findings, structure_findings,
+                    type_findings)
+from .schema import cell_keys
+from .sections import detect_layout, find_meta, find_sections, period_year, table_regions
+from .tables import ParsedTables, parse_tables
+
+log = logging.getLogger(__name__)
+
+
+def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str]) -> dict[str, CellSource]:
+    out = {}
+    for k in keys:
+        c = parsed.cells.get(k)
+        if c is None:
+            out[k] = CellSource(confidence=0.0, how="absent")
+            continue
+        src = CellSource(confidence=round(c.confidence, 3), how=c.how, text=c.raw)
+        if c.span:
+            o = flat.origin(c.span[0])
+            if o:
+                src.page, src.box, src.span, src.kind = o.page, o.box, o.span, o.kind
+                src.confidence = round(c.confidence * o.confidence, 3)
+        out[k] = src
+    return out
+
+
+def analyze(doc: Document, report: Report) -> Report:
+    """Fill a Report from a read Document (everything after the reader)."""
+    t = time.perf_counter()
+    flat = flatten(doc)
+    text = flat.text
+    sections = find_sections(text)
+    meta = find_meta(text)
+    layout, scores = detect_layout(text, meta["year"])
+    regions = table_regions(text, sections)
+    report.timings["layout"] = time.perf_counter() - t
+    t = time.perf_counter()
+    parsed = parse_tables(flat, layout, regions)
+    report.timings["tables"] = time.perf_counter() - t
+    if not parsed.present and len(sections) < 3:
+        raise NotAReportError("not a government information disclosure annual report (政府信息公开工作年度报告): "
+                              "no section headings or tables of the format found")
+    t = time.perf_counter()
+    keys = cell_keys(layout)
+    cells = {k: (parsed.cells[k].value if k in parsed.cells else None) for k in keys}
+    unknown = frozenset(k for k, c in parsed.cells.items() if c.how in ("ambiguous", "lost"))
+    findings = [Finding(n.rule, n.severity, n.cells, n.message, n.expected, n.found) for n in parsed.notes]
+    findings += arithmetic_findings(cells, layout, parsed.present, unknown)
+    findings += type_findings(cells)
+    findings += structure_findings(Structure(layout, parsed.present, parsed.rows_found, [h.text for h in sections],
+                                             parsed.extras, scores, meta["year"], period_year(text)))
+    printed_empty = {k: None for k, c in parsed.cells.items() if c.how == "empty"}
+    findings += empty_cell_findings(printed_empty, parsed.present)
+    report.timings["rules"] = time.perf_counter() - t
+    report.layout, report.meta, report.sections = layout, meta, [h.text for h in sections]
+    report.cells, report.findings = cells, findings
+    report.provenance = _provenance(flat, parsed, keys)
+    incomplete = len(parsed.present) < 3 or unknown or any(f.rule == "structure.missing_row" for f in findings)
+    report.status = "partial" if incomplete else "ok"
+    return report
+
+
+def extract_report(source: str | Path | bytes, *, name: str | None = None, doc_id: str | None = None) -> Report:
+    """Extract one report from a path or bytes; never raises for a bad input.
+
+    ``name`` is the file name when ``source`` is bytes (its extension picks the reader).
+    """
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "<bytes>")
+    report = Report(doc_id=doc_id or Path(name).stem, source=str(source) if not isinstance(source, bytes) else name)
+    t0 = time.perf_counter()
+    try:
+        t = time.perf_counter()
+        doc = read_document(source, name=name)
+        report.kind, report.pages = doc.kind, len(doc.pages)
+        report.timings["read"] = time.perf_counter() - t
+        analyze(doc, report)
+    except NianbaoError as e:
+        report.status, report.error = "failed", str(e)
+    except MemoryError:
+        report.status, report.error = "failed", "out of memory while reading this input"
+    except Exception as e:  # a bug must not stop a batch: record it with its type
+        log.exception("internal error on %s", name)
+        report.status, report.error = "failed", f"internal error: {type(e).__name__}: {e}"
+    report.timings["total"] = time.perf_counter() - t0
+    if report.status == "failed":
+        report.cells, report.provenance, report.findings = {}, {}, []
+    return report
+
+
+def extract_reports(sources: Iterable[str | Path]) -> Iterator[Report]:
+    """Extract many reports in order, one Report each (failed ones included)."""
+    for s in sources:
+        yield extract_report(s)

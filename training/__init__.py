@@ -1,0 +1,1 @@
+"""Synthetic report generation and model training (``nianbao train``). Not built yet: see the model issue."""

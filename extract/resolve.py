@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
+from typing import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .normalize import parse_number
 from .slots import Slot
 
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 400  # readings kept per row
+MAX_READINGS = 60000  # readings examined per row (run-together digits)
+MAX_LOST = 2  # cells a printed row may have lost and still be placed
 _VALID_PART = re.compile(r"0|[1-9]\d*|(?:0|[1-9]\d*)\.\d+")
 
 
@@ -44,88 +48,181 @@ class Candidate:
     spans: list[tuple[int, int] | None] = field(default_factory=list)
 
 
-def _splits(s: str, k: int) -> list[list[tuple[int, int]]]:
-    """Ways to cut digit string s into k valid numbers, as (start, end) offsets."""
+def _splits(s: str, k: int, bound: float | None = None, exact: bool = False) -> Iterator[list[tuple[int, int]]]:
+    """Ways to cut digit string s into k valid numbers, as (start, end) offsets.
+
+    With ``bound``, only cuts whose parts add up to at most ``bound`` (exactly, with
+    ``exact``); partial sums above it are pruned.
+    """
+    yield from (list(c) for c in _cuts(s, k, bound, exact))
+
+
+@lru_cache(maxsize=65536)
+def _cuts(s: str, k: int, bound: float | None, exact: bool) -> tuple[tuple[tuple[int, int], ...], ...]:
     if k == 1:
-        return [[(0, len(s))]] if _VALID_PART.fullmatch(s) else []
+        if not _VALID_PART.fullmatch(s):
+            return ()
+        if bound is not None:
+            v = _number(s)
+            if v > bound + 1e-9 or (exact and abs(v - bound) > 1e-9):
+                return ()
+        return (((0, len(s)),),)
     out = []
     for i in range(1, len(s) - k + 2):
-        if not _VALID_PART.fullmatch(s[:i]):
+        head = s[:i]
+        if not _VALID_PART.fullmatch(head):
             continue
-        for rest in _splits(s[i:], k - 1):
-            out.append([(0, i)] + [(a + i, b + i) for a, b in rest])
-            if len(out) > MAX_CANDIDATES:
-                return out
-    return out
+        v = _number(head)
+        if bound is not None and v > bound + 1e-9:
+            break  # longer heads are larger still
+        for rest in _cuts(s[i:], k - 1, None if bound is None else bound - v, exact):
+            out.append(((0, i),) + tuple((a + i, b + i) for a, b in rest))
+    return tuple(out)
 
 
-def _value(raw: str):
-    v = parse_number(raw)
-    return v
+def _number(part: str) -> int | float:
+    return float(part) if "." in part else int(part)
 
 
-def _split_candidates(slots: list[Slot], kinds: tuple[str, ...], base: float) -> list[Candidate]:
+def _readings(slots: list[Slot], kinds: tuple[str, ...], budget: int | None = None) -> Iterator[tuple[list, list]]:
+    """Every reading of the slots as exactly len(kinds) cells: (values, spans).
+
+    With ``budget``, only readings whose values add up to exactly ``budget`` (partial
+    sums above it are cut early: that is what makes long digit runs tractable).
+    """
     n = len(kinds)
-    # how many parts each slot may take
-    ranges = []
+    sizes = []
     for s in slots:
+        d = s.digits.lstrip("-")
+        sizes.append(len(d.replace(".", "")) if s.kind == "num" and len(d.replace(".", "")) > 1 else 1)
+
+    def parts(s: Slot, k: int, col: int, left, last: bool) -> Iterator[tuple[list, list]]:
+        if s.kind != "num":
+            yield [None], [None]
+            return
         d = s.digits
-        if s.kind == "num" and not d.startswith("-") and len(d.replace(".", "")) > 1:
-            ranges.append(range(1, len(d.replace(".", "")) + 1))
-        else:
-            ranges.append(range(1, 2))
-    out: list[Candidate] = []
+        sign = -1 if d.startswith("-") else 1
+        body, off = (d[1:], s.start + 1) if sign < 0 else (d, s.start)
+        prune = left is not None and sign > 0 and "." not in body
+        for cut in (_splits(body, k, left, last) if prune else _splits(body, k)):
+            vals = [_number(body[a:b]) for a, b in cut]
+            vals[0] *= sign
+            if any(v < 0 and kinds[col + j] != "change" for j, v in enumerate(vals)):
+                continue  # only 本年增/减 may be negative
+            if any(isinstance(v, float) and kinds[col + j] != "money" for j, v in enumerate(vals)):
+                continue
+            yield vals, [(off + a - (1 if (j == 0 and sign < 0) else 0), off + b) for j, (a, b) in enumerate(cut)]
 
-    def compose(i: int, left: int, acc: list[int]) -> None:
-        if len(out) > MAX_CANDIDATES:
-            return
+    def walk(i: int, col: int, left) -> Iterator[tuple[list, list]]:
         if i == len(slots):
-            if left == 0:
-                expand(acc)
+            if col == n and (left is None or abs(left) < 1e-9):
+                yield [], []
             return
-        for k in ranges[i]:
-            if k <= left - (len(slots) - i - 1):
-                compose(i + 1, left - k, acc + [k])
+        rest_min = len(slots) - i - 1
+        for k in range(1, min(sizes[i], n - col - rest_min) + 1):
+            for vals, spans in parts(slots[i], k, col, left, i == len(slots) - 1):
+                new_left = None if left is None else left - sum(v or 0 for v in vals)
+                if new_left is not None and new_left < -1e-9:
+                    continue
+                for tv, ts in walk(i + 1, col + k, new_left):
+                    yield vals + tv, spans + ts
 
-    def expand(parts: list[int]) -> None:
-        per_slot = []
-        for s, k in zip(slots, parts):
-            if s.kind != "num":
-                per_slot.append([[(None, None)]])
-            elif k == 1:
-                per_slot.append([[(s.digits, (s.start, s.end))]])
-            else:
-                d = s.digits
-                per_slot.append([[(d[a:b], (s.start + a, s.start + b)) for a, b in cut] for cut in _splits(d, k)])
-        for combo in itertools.product(*per_slot):
-            flat = [p for chunk in combo for p in chunk]
-            vals, spans, ok = [], [], True
-            for (raw, span), kind in zip(flat, kinds):
-                v = None if raw is None else _value(raw)
-                if raw is not None and v is None:
-                    ok = False
-                    break
-                if isinstance(v, float) and kind != "money":
-                    ok = False
-                    break
-                vals.append(v)
-                spans.append(span)
-            if ok:
-                out.append(Candidate(vals, base + 1.0, "split", spans))
-            if len(out) > MAX_CANDIDATES:
-                return
+    yield from walk(0, 0, budget)
 
-    compose(0, n, [])
-    return out
+
+def _readings_with_total(slots: list[Slot], kinds: tuple[str, ...]) -> Iterator[tuple[list, list]]:
+    """Readings of a row whose last column is the sum of the others: choose the total first."""
+    last = slots[-1]
+    if last.kind != "num" or "." in last.digits or last.digits.startswith("-"):
+        yield from ((v, sp) for v, sp in _readings(slots, kinds) if abs(sum(x or 0 for x in v[:-1]) - (v[-1] or 0)) < 1e-9)
+        return
+    d = last.digits
+    rest = sum(len(x.digits) for x in slots[:-1] if x.kind == "num")
+    for j in range(len(d) - 1, -1, -1):
+        tail = d[j:]
+        if not _VALID_PART.fullmatch(tail):
+            continue
+        # every part is at most the total, and the total at most one digit longer than the longest part
+        r, t = rest + j, len(tail)
+        if (tail != "0" and r > (len(kinds) - 1) * t) or t > r + 1:
+            continue
+        head = slots[:-1] + ([Slot("num", d[:j], last.start, last.start + j)] if j else [])
+        for vals, spans in _readings(head, kinds[:-1], budget=int(tail)):
+            yield vals + [int(tail)], spans + [(last.start + j, last.end)]
+
+
+def _cut_slot(s: Slot, o: int) -> tuple[Slot, Slot]:
+    return Slot("num", s.digits[:o], s.start, s.start + o), Slot("num", s.digits[o:], s.start + o, s.end)
+
+
+def _grouped_readings(slots: list[Slot], kinds: tuple[str, ...], size: int) -> Iterator[tuple[list, list]]:
+    """Readings of a row made of groups of ``size`` columns, each ending in its own total (表四)."""
+    if len(kinds) == size:
+        yield from _group_readings(tuple(slots), kinds)
+        return
+    if not slots:
+        return
+    # the first group ends somewhere: between two slots or inside one
+    for i, s in enumerate(slots):
+        cuts = range(1, len(s.digits)) if s.kind == "num" and "." not in s.digits and not s.digits.startswith("-") else ()
+        for o in cuts:
+            a, b = _cut_slot(s, o)
+            yield from _join(slots[:i] + [a], [b] + slots[i + 1:], kinds, size)
+        yield from _join(slots[:i + 1], slots[i + 1:], kinds, size)
+
+
+@lru_cache(maxsize=4096)
+def _group_readings(head: tuple[Slot, ...], kinds: tuple[str, ...]) -> tuple:
+    return tuple(itertools.islice(_readings_with_total(list(head), kinds), MAX_CANDIDATES))
+
+
+def _join(head: list[Slot], tail: list[Slot], kinds: tuple[str, ...], size: int) -> Iterator[tuple[list, list]]:
+    if not tail or len(head) > size * 8:
+        return
+    firsts = _group_readings(tuple(head), kinds[:size])
+    if not firsts:
+        return
+    for rv, rs in _grouped_readings(tail, kinds[size:], size):
+        for fv, fs in firsts:
+            yield fv + rv, fs + rs
+
+
+def _split_candidates(slots: list[Slot], kinds: tuple[str, ...], base: float,
+                      accept: Callable[[list], bool] | None, sum_last: bool, group: int | None = None
+                      ) -> list[Candidate]:
+    accepted: list[Candidate] = []
+    rejected: list[Candidate] = []
+    if group:
+        readings = _grouped_readings(slots, kinds, group)
+    elif sum_last:
+        readings = _readings_with_total(slots, kinds)
+    else:
+        readings = _readings(slots, kinds)
+    for n, (vals, spans) in enumerate(readings):
+        if n >= MAX_READINGS or len(accepted) >= MAX_CANDIDATES:
+            break
+        c = Candidate(vals, base + 1.0, "split", spans)
+        if accept is None or accept(vals):
+            accepted.append(c)
+        elif len(rejected) < 5:
+            rejected.append(c)
+    return accepted or rejected
 
 
 def _as_printed(slots: list[Slot], cost: float, how: str) -> Candidate:
-    vals = [_value(s.digits) if s.kind == "num" else None for s in slots]
+    vals = [parse_number(s.digits) if s.kind == "num" else None for s in slots]
     return Candidate(vals, cost, how, [(s.start, s.end) if s.kind == "num" else None for s in slots])
 
 
-def row_candidates(slots: list[Slot], kinds: tuple[str, ...]) -> list[Candidate]:
-    """Every reasonable reading of a row's slots into ``len(kinds)`` columns, cheapest first."""
+def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[list], bool] | None = None,
+                   sum_last: bool = False, group: int | None = None) -> list[Candidate]:
+    """Every reasonable reading of a row's slots into ``len(kinds)`` columns, cheapest first.
+
+    ``accept`` (the row's own arithmetic, when it has one) filters the splits of
+    run-together digits; if no split passes, a few that fail are returned. With
+    ``sum_last`` the last column is the sum of the others, and only splits that add
+    up are enumerated; with ``group`` that holds for each group of that many columns.
+    """
     n = len(kinds)
     variants = [([s for s in slots if s.kind != "soft"], 0.0, "printed")]
     if any(s.kind == "soft" for s in slots):
@@ -151,7 +248,10 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...]) -> list[Candidate]
             continue
         if not vs:
             continue
-        out.extend(_split_candidates(vs, kinds, base))
+        # with a sum rule, a run that no split makes add up stays unread (the caller reports it)
+        out.extend(_split_candidates(vs, kinds, base, accept, sum_last, group))
+        if n - m > MAX_LOST:
+            continue
         for pos in itertools.combinations(range(n), m):
             if len(out) > 2 * MAX_CANDIDATES:
                 break

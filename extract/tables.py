@@ -194,7 +194,12 @@ def _candidates(table: str, row: Row, slots: list[Slot]) -> list[Candidate]:
     if not slots:
         return [Candidate([None] * len(kinds), 0.0, "empty", [None] * len(kinds))]
     seen, out = set(), []
-    for c in row_candidates(slots, kinds):
+    def accept(values: list) -> bool:
+        return _row_total_ok(table, values) is not False
+
+    sum_rule = table == "t3" or (table == "t4" and len(kinds) == 5)
+    group = 5 if table == "t4" and len(kinds) == 15 else None
+    for c in row_candidates(slots, kinds, accept if table in ("t3", "t4") else None, sum_rule, group):
         if c.how == "placed":
             _fill_from_row_total(table, c)
         key = tuple(id(v) if v is MISSING else v for v in c.values)
@@ -206,6 +211,8 @@ def _candidates(table: str, row: Row, slots: list[Slot]) -> list[Candidate]:
         if _row_total_ok(table, c.values) is False:
             c.cost += VIOLATION_COST
         out.append(c)
+    if not out:  # no reading of the printed digits fits the row: read nothing rather than guess
+        return [Candidate([MISSING] * len(kinds), 5.0, "unreadable", [None] * len(kinds))]
     out.sort(key=lambda c: c.cost)
     return out[:60]
 
@@ -294,6 +301,11 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
                 if alt is not cand and _table_cost({**choice, rk: alt}, rows, spec.id, eqs) <= base + AMBIGUITY_MARGIN:
                     doubtful |= {i for i, (a, b) in enumerate(zip(cand.values, alt.values)) if a != b}
         keys = [_key(spec.id, rk, col.key) for col in row.columns]
+        if cand.how != "printed" and _row_total_ok(spec.id, cand.values) is False:
+            doubtful = set(range(len(keys)))  # no reading of the printed digits adds up: do not guess
+        # a split that only the format's priors (本年增/减 = 0 ...) preferred over another split
+        rivals = [a for a in cands[rk] if a is not cand and a.how == "split"]
+        by_prior = cand.how == "split" and any(a.cost - cand.cost < VIOLATION_COST / 2 for a in rivals)
         for i, (key, v) in enumerate(zip(keys, cand.values)):
             span = cand.spans[i] if i < len(cand.spans) else None
             raw = text[span[0]:span[1]] if span else None
@@ -304,15 +316,24 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
             else:
                 how = "empty" if v is None else cand.how
                 conf = _CONFIDENCE.get(how, 0.8)
-                if how == "split" and len(cands[rk]) > 1 and cands[rk][1].cost - cand.cost < VIOLATION_COST / 2:
-                    conf = 0.8  # the split was chosen by a prior, not forced by arithmetic
+                if by_prior:
+                    conf, how = 0.5, "split-by-prior"
                 out.cells[key] = CellValue(key, v, conf, how, span, raw)
         printed = [s.raw or "∅" for s in real[rk] if s.kind != "soft"]
-        if doubtful:
+        if cand.how == "unreadable":
+            out.notes.append(Note(f"{spec.id}.unsplittable", "error" if spec.id in ("t3", "t4") else "warning", keys,
+                                  f"{row.label}: no reading of the printed digits {printed} makes the row add up "
+                                  "(总计 = the sum of the other columns): the printed row breaks the arithmetic or is garbled",
+                                  found=printed))
+        elif doubtful:
             alts = sorted({tuple(a.values) for a in cands[rk][:6]}, key=str)[:4]
             out.notes.append(Note("parse.ambiguous", "warning", [keys[i] for i in sorted(doubtful)],
                                   f"{row.label}: the printed digits {printed} can be read several ways "
                                   f"({'; '.join(map(str, alts))}); left empty", found=printed))
+        elif by_prior and not doubtful:
+            out.notes.append(Note("parse.split_by_prior", "warning", keys,
+                                  f"{row.label}: run-together digits {printed} read as {cand.values} only because "
+                                  "that reading fits the usual pattern (e.g. 本年增/减 = 0); check the source", found=printed))
         elif cand.how in ("split", "window", "placed", "trimmed"):
             out.notes.append(Note(f"parse.{cand.how}", "info", keys,
                                   f"{row.label}: printed {printed} read as {cand.values}", found=printed))
@@ -338,10 +359,15 @@ def parse_tables(flat: FlatText, layout: str, regions: dict[str, tuple[int, int]
 
 # ------------------------------------------------------------------ inference of lost cells
 def _infer_lost(out: ParsedTables, layout: str) -> None:
+    """Fill lost cells (a printed row with fewer values than columns) that an equation forces.
+
+    Ambiguous cells are not filled this way: in a report that breaks its arithmetic the
+    "forced" value would be a guess.
+    """
     lost = {k for k, c in out.cells.items() if c.how == "lost"}
     if not lost:
         return
-    vals = {k: (MISSING if k in lost else c.value) for k, c in out.cells.items()}
+    vals = {k: (MISSING if k in lost or c.how == "ambiguous" else c.value) for k, c in out.cells.items()}
     changed = True
     while changed:
         changed = False
@@ -353,12 +379,12 @@ def _infer_lost(out: ParsedTables, layout: str) -> None:
             lhs = sum(vals[x] or 0 for x in eq.lhs if x != k)
             rhs = sum(vals[x] or 0 for x in eq.rhs if x != k)
             v = (rhs - lhs) if k in eq.lhs else (lhs - rhs)
-            if v < 0:
+            if v < 0 or k not in lost:
                 continue
             vals[k] = int(v) if float(v).is_integer() else v
             out.cells[k] = CellValue(k, vals[k], 0.6, "inferred")
             changed = True
-    still = sorted(k for k in lost if vals[k] is MISSING)
+    still = sorted(k for k in lost if vals[k] is MISSING and out.cells[k].how == "lost")
     inferred = sorted(k for k in lost if vals[k] is not MISSING)
     if inferred:
         out.notes.append(Note("parse.inferred", "info", inferred,

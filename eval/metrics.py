@@ -3,6 +3,7 @@
 Example:
     >>> m = CellAccuracy()
     >>> m.update({"t3.total.total": 5, "t2.fees.amount": None}, {"t3.total.total": 5, "t2.fees.amount": 0})
+    ['t2.fees.amount']
     >>> m.summary()["all"]["accuracy"]
     0.5
 """

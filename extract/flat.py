@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .document import Box, Cell, Document, Segment, Table
-from .normalize import normalize_text
+from .normalize import normalize_texts
 
 SEP, EMPTY, SOFT = "\x1f", "\x1e", "\x1d"
 _DASH_CELL = re.compile(r"^[-—–/／\\…]+$")
@@ -78,8 +78,8 @@ class _Builder:
         return self.flat
 
 
-def _cell_token(text: str) -> str:
-    t = normalize_text(text).strip()
+def _cell_token(norm: str) -> str:
+    t = norm.strip()
     if not t or _DASH_CELL.match(t):
         return EMPTY
     return t.replace(SEP, " ")
@@ -113,50 +113,67 @@ def _blank_runs_mark_cells(segments: list[Segment]) -> bool:
     return single > 20 and single > 3 * multi
 
 
-def _add_segment(b: _Builder, seg: Segment, page: int) -> None:
-    origin = Origin(page, "segment", seg.box, seg.span, seg.confidence)
+def _pieces(seg: Segment) -> list[str] | None:
+    """A body line as raw pieces: [text] for running text, its cells for a table line, None to skip."""
     raw = seg.text
-    if _MD_RULE.match(raw):
-        return
-    raw = _MD_PREFIX.sub("", raw).replace("**", "")
+    if "-" in raw and _MD_RULE.match(raw):
+        return None
+    if raw[:1] in "#>*" or raw.lstrip()[:1] in ("#", ">", "*"):
+        raw = _MD_PREFIX.sub("", raw).replace("**", "")
     cells = _segment_cells(raw)
     if cells is None:
-        b.add(normalize_text(raw), origin)
-    else:
-        for i, c in enumerate(cells):
-            if i == len(cells) - 1 and not c.strip():
-                break  # the trailing '|' of a row closes the last cell
-            b.add(_cell_token(c) + SEP, origin)
-    b.add("\n")
-
-
-def _add_table(b: _Builder, table: Table, index: int) -> None:
-    for row in table.rows():
-        for c in row:
-            origin = Origin(table.page, "cell", c.box, c.span, c.confidence, c.row, c.col, index)
-            b.add(_cell_token(c.text) + SEP, origin)
-        b.add("\n")
+        return [raw]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]  # the trailing '|' of a row closes the last cell
+    return cells + [SEP]  # marker: a table line
 
 
 def flatten(doc: Document) -> FlatText:
     """Flatten a Document (body text and tables, not furniture or chrome) into a FlatText."""
-    b = _Builder()
-    soft = _blank_runs_mark_cells([s for p in doc.pages for s in p.segments])
+    segments = [s for p in doc.pages for s in p.segments]
+    soft = _blank_runs_mark_cells(segments)
+    # pass 1: what will be emitted, as raw pieces; pass 2: normalize every piece in one go
+    plan: list[tuple[int, Segment | Table, object]] = []
+    raw: list[str] = []
     blank_run = 0
-    n_tables = 0
     for page, block in doc.blocks():
         if isinstance(block, Table):
-            _add_table(b, block, n_tables)
-            n_tables += 1
+            plan.append((page.number, block, None))
+            raw.extend(c.text for c in block.cells)
             blank_run = 0
             continue
-        if block.role != "body" or _PAGE_NUMBER.match(block.text):
+        if block.role != "body" or (len(block.text) < 16 and _PAGE_NUMBER.match(block.text)):
             continue
         if not block.text.strip():
             blank_run += 1
             continue
         if soft and blank_run > 1:
-            b.add(SOFT * (blank_run - 1))
+            plan.append((page.number, block, SOFT * (blank_run - 1)))
         blank_run = 0
-        _add_segment(b, block, page.number)
+        pieces = _pieces(block)
+        if pieces is not None:
+            plan.append((page.number, block, pieces))
+            raw.extend(p for p in pieces if p != SEP)
+    uniq = list(dict.fromkeys(raw))
+    norm = dict(zip(uniq, normalize_texts(uniq)))
+    b = _Builder()
+    n_tables = 0
+    for page_no, block, pieces in plan:
+        if isinstance(block, Table):
+            for row in block.rows():
+                for c in row:
+                    origin = Origin(block.page, "cell", c.box, c.span, c.confidence, c.row, c.col, n_tables)
+                    b.add(_cell_token(norm[c.text]) + SEP, origin)
+                b.add("\n")
+            n_tables += 1
+        elif isinstance(pieces, str):
+            b.add(pieces)
+        else:
+            origin = Origin(page_no, "segment", block.box, block.span, block.confidence)
+            if pieces[-1] == SEP:
+                for c in pieces[:-1]:
+                    b.add(_cell_token(norm[c]) + SEP, origin)
+            else:
+                b.add(norm[pieces[0]], origin)
+            b.add("\n")
     return b.done()

@@ -45,6 +45,32 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
 
 
+def normalize_texts(texts: list[str]) -> list[str]:
+    """:func:`normalize_text` for many strings at once (one OpenCC call: much faster).
+
+    >>> normalize_texts(["規章", "", "３ 件"])
+    ['规章', '', '3 件']
+    """
+    if not texts:
+        return []
+    joined = "\n".join(t.replace("\n", " ").replace("\r", " ") for t in texts)
+    joined = unicodedata.normalize("NFKC", to_simplified(_ZERO_WIDTH.sub("", joined)))
+    parts = joined.split("\n")
+    if len(parts) != len(texts):  # a conversion changed the line structure: fall back
+        return [normalize_text(t) for t in texts]
+    return [_clean(p) for p in parts]
+
+
+def _clean(text: str) -> str:
+    text = _PINYIN.sub("", text)
+    text = text.replace("\ufffd", "")
+    text = _STRAY_Q.sub("", text)
+    text = text.replace("\t", " ")
+    text = _SPACE_IN_CJK.sub("", text)
+    text = _MULTI_SPACE.sub(" ", text)
+    return text.strip(" ")
+
+
 def normalize_text(text: str, *, keep_tabs: bool = False) -> str:
     """Simplify, NFKC-normalize and clean one line or cell of report text.
 
@@ -78,6 +104,8 @@ def parse_number(raw: str) -> int | float | None:
     >>> parse_number("1,234"), parse_number("0.5460"), parse_number("abc")
     (1234, 0.546, None)
     """
+    if raw.isascii() and raw.isdigit():
+        return int(raw)
     m = _NUMBER.match(unicodedata.normalize("NFKC", raw or "").replace("?", ""))
     if not m:
         return None

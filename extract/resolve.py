@@ -10,8 +10,9 @@ presented as certain.
 
 Example:
     >>> from extract.slots import read_slots
-    >>> [c.values for c in row_candidates(read_slots("3960181"), ("count", "change", "count"))][:1]
-    [[396, 0, 181]]
+    >>> cands = row_candidates(read_slots("230 000023"), ("count",) * 7, sum_last=True)
+    >>> [c.values for c in cands]
+    [[23, 0, 0, 0, 0, 0, 23]]
 """
 from __future__ import annotations
 

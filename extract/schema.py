@@ -13,7 +13,7 @@ expression when prefixed ``re:``. ``number`` is the row's item number inside its
 
 Example:
     >>> len(cell_keys("2021")), len(cell_keys("2019"))
-    200 198
+    (200, 198)
     >>> LAYOUTS["2021"].table("t3").row("denied.state_secret").label
     '1.属于国家秘密'
 """

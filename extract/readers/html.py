@@ -1,4 +1,4 @@
-"""Web-page reports: text blocks as Segments, real ``<table>``s as Tables.
+"""Web-page reports (parsed with lxml): text blocks as Segments, real ``<table>``s as Tables.
 
 Tables keep their merged cells once with their ``rowspan``/``colspan`` (``Table.grid``
 expands them); a table that only holds other tables is page layout, and its content
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+import lxml.html
+from lxml import etree
 
 from ..document import Cell, Document, Page, Segment, Table
 from ..errors import ReadError
@@ -31,26 +32,37 @@ _CHROME_TEXT = re.compile(r"扫一扫在手机|在手机上查看|打开当前�
                           r"当前位置|您现在的位置|网站地图|主办单位|版权所有|ICP备|公网安备|分享到")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 MAX_SPAN = 64
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def _span(tag: Tag, attr: str) -> int:
+def _span(el, attr: str) -> int:
     try:
-        return max(1, min(MAX_SPAN, int(str(tag.get(attr, "1")).strip() or 1)))
+        return max(1, min(MAX_SPAN, int(str(el.get(attr, "1")).strip() or 1)))
     except ValueError:
         return 1
 
 
-def _cell_text(tag: Tag) -> str:
-    for br in tag.find_all("br"):
-        br.replace_with("\n")
-    return " ".join(tag.get_text(" ").split())
+def _text(el) -> str:
+    """All text inside an element, <br> as a space, whitespace collapsed."""
+    return " ".join(" ".join(el.itertext()).split())
 
 
-def _is_chrome(tag: Tag) -> bool:
-    if tag.name in ("nav", "footer", "header", "aside"):
+def _is_chrome(el) -> bool:
+    if el.tag in ("nav", "footer", "header", "aside"):
         return True
-    attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+    attrs = f"{el.get('id') or ''} {el.get('class') or ''}".strip()
     return bool(attrs and _CHROME_ATTR.search(attrs))
+
+
+def _rows(table) -> list:
+    """The table's own rows (not those of nested tables), through thead/tbody/tfoot."""
+    out = []
+    for child in table:
+        if child.tag == "tr":
+            out.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            out.extend(c for c in child if c.tag == "tr")
+    return out
 
 
 class _Walker:
@@ -68,17 +80,18 @@ class _Walker:
                 self.order += 1
         self.buf = []
 
-    def table(self, tag: Tag) -> None:
+    def table(self, el) -> None:
         cells: list[Cell] = []
         taken: set[tuple[int, int]] = set()
-        rows = [tr for tr in tag.find_all("tr") if tr.find_parent("table") is tag]
-        for r, tr in enumerate(rows):
+        for r, tr in enumerate(_rows(el)):
             c = 0
-            for td in tr.find_all(["td", "th"], recursive=False):
+            for td in tr:
+                if td.tag not in ("td", "th"):
+                    continue
                 while (r, c) in taken:
                     c += 1
                 rs, cs = _span(td, "rowspan"), _span(td, "colspan")
-                cells.append(Cell(text=_cell_text(td), row=r, col=c, row_span=rs, col_span=cs))
+                cells.append(Cell(text=_text(td), row=r, col=c, row_span=rs, col_span=cs))
                 for i in range(r, r + rs):
                     for j in range(c, c + cs):
                         taken.add((i, j))
@@ -87,38 +100,44 @@ class _Walker:
             self.page.tables.append(Table(cells=cells, order=self.order))
             self.order += 1
 
-    def walk(self, node: Tag, role: str = "body") -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString:  # not comments, doctype, CDATA
-                    self.buf.append(str(child))
-                continue
-            if not isinstance(child, Tag) or child.name in _SKIP:
-                continue
-            sub = "chrome" if role == "chrome" or _is_chrome(child) else role
-            if child.name == "table" and child.find("table") is None and sub == "body":
-                self.flush(role)
-                self.table(child)
-            elif child.name == "br":
-                self.buf.append("\n")
-            elif child.name in _BLOCK or sub != role:
-                self.flush(role)
-                self.walk(child, sub)
-                self.flush(sub)
+    def walk(self, node, role: str = "body") -> None:
+        if node.text:
+            self.buf.append(node.text)
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else None
+            if tag is None or tag in _SKIP:  # comments, processing instructions, scripts
+                pass
             else:
-                self.walk(child, sub)
+                sub = "chrome" if role == "chrome" or _is_chrome(child) else role
+                if tag == "table" and sub == "body" and next(child.iterdescendants("table"), None) is None:
+                    self.flush(role)
+                    self.table(child)
+                elif tag == "br":
+                    self.buf.append("\n")
+                elif tag in _BLOCK or sub != role:
+                    self.flush(role)
+                    self.walk(child, sub)
+                    self.flush(sub)
+                else:
+                    self.walk(child, sub)
+            if child.tail:
+                self.buf.append(child.tail)
 
 
 def read_html(data: bytes, source: str) -> Document:
     """Parse an HTML page into a one-page Document of text segments and tables."""
     m = _META_CHARSET.search(data[:4096])
     text, encoding = decode(data, hint=m.group(1).decode("ascii", "ignore").lower() if m else None)
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        raise ReadError("HTML page has no text")
     try:
-        soup = BeautifulSoup(text, "lxml")
-    except Exception as e:  # lxml failures on pathological markup
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:  # lxml failures on pathological markup
         raise ReadError(f"HTML could not be parsed: {e}") from None
     w = _Walker()
-    w.walk(soup)
+    body = root.find("body")
+    w.walk(body if body is not None else root)
     w.flush("body")
     if not w.page.segments and not w.page.tables:
         raise ReadError("HTML page has no text")

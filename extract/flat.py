@@ -116,6 +116,8 @@ def _blank_runs_mark_cells(segments: list[Segment]) -> bool:
 def _pieces(seg: Segment) -> list[str] | None:
     """A body line as raw pieces: [text] for running text, its cells for a table line, None to skip."""
     raw = seg.text
+    if "｜" in raw or "│" in raw:  # full-width and box-drawing bars are cell separators too
+        raw = raw.replace("｜", "|").replace("│", "|")
     if "-" in raw and _MD_RULE.match(raw):
         return None
     if raw[:1] in "#>*" or raw.lstrip()[:1] in ("#", ">", "*"):

@@ -33,11 +33,13 @@ def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str]) -> dict[s
         if c is None:
             out[k] = CellSource(confidence=0.0, how="absent")
             continue
-        src = CellSource(confidence=round(c.confidence, 3), how=c.how, text=c.raw)
+        src = CellSource(confidence=round(c.confidence, 3), how=c.how, text=c.raw, rule=c.rule)
         if c.span:
             o = flat.origin(c.span[0])
             if o:
                 src.page, src.box, src.span, src.kind = o.page, o.box, o.span, o.kind
+                if o.kind == "cell":
+                    src.cell = (o.table, o.row, o.col)
                 src.confidence = round(c.confidence * o.confidence, 3)
         out[k] = src
     return out

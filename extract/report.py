@@ -32,6 +32,8 @@ class CellSource:
     span: tuple[int, int] | None = None  # character span of the source line / cell in the decoded input
     text: str | None = None  # the printed characters the value was read from
     kind: str | None = None  # segment | cell
+    cell: tuple[int, int, int] | None = None  # (table index, row, col) in the document, for table cells
+    rule: str | None = None  # for inferred cells: the equation of the format that gave the value
 
     def to_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items() if v is not None}

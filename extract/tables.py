@@ -51,6 +51,7 @@ class CellValue:
     how: str  # printed | empty | split | placed | inferred | ambiguous | lost | trimmed | window | soft-empty
     span: tuple[int, int] | None = None  # in the flat text
     raw: str | None = None
+    rule: str | None = None  # for inferred cells: the equation that gave the value
 
 
 @dataclass
@@ -318,7 +319,10 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
                 conf = _CONFIDENCE.get(how, 0.8)
                 if by_prior:
                     conf, how = 0.5, "split-by-prior"
-                out.cells[key] = CellValue(key, v, conf, how, span, raw)
+                rule = None
+                if v is not None and span is None:  # a lost cell given back by the row's own total
+                    conf, how, rule = 0.6, "inferred", f"{spec.id}.row_total.{rk}"
+                out.cells[key] = CellValue(key, v, conf, how, span, raw, rule)
         printed = [s.raw or "∅" for s in real[rk] if s.kind != "soft"]
         if cand.how == "unreadable":
             out.notes.append(Note(f"{spec.id}.unsplittable", "error" if spec.id in ("t3", "t4") else "warning", keys,
@@ -382,7 +386,7 @@ def _infer_lost(out: ParsedTables, layout: str) -> None:
             if v < 0 or k not in lost:
                 continue
             vals[k] = int(v) if float(v).is_integer() else v
-            out.cells[k] = CellValue(k, vals[k], 0.6, "inferred")
+            out.cells[k] = CellValue(k, vals[k], 0.6, "inferred", rule=eq.id)
             changed = True
     still = sorted(k for k in lost if vals[k] is MISSING and out.cells[k].how == "lost")
     inferred = sorted(k for k in lost if vals[k] is not MISSING)

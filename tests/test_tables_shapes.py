@@ -1,0 +1,144 @@
+"""One test per table shape seen in real reports, on small hand-written inputs."""
+from __future__ import annotations
+
+import pytest
+
+from extract.pipeline import extract_report
+from extract.schema import LAYOUTS
+
+T3_ROWS_2021 = [
+    ("一、本年新收政府信息公开申请数量", [5, 1, 0, 0, 0, 0, 6]),
+    ("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1]),
+    ("(一)予以公开", [3, 1, 0, 0, 0, 0, 4]),
+    ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", [1, 0, 0, 0, 0, 0, 1]),
+    ("1.属于国家秘密", [0] * 7), ("2.其他法律行政法规禁止公开", [0] * 7), ("3.危及“三安全一稳定”", [0] * 7),
+    ("4.保护第三方合法权益", [0] * 7), ("5.属于三类内部事务信息", [0] * 7), ("6.属于四类过程性信息", [0] * 7),
+    ("7.属于行政执法案卷", [0] * 7), ("8.属于行政查询事项", [0] * 7),
+    ("1.本机关不掌握相关政府信息", [1, 0, 0, 0, 0, 0, 1]), ("2.没有现成信息需要另行制作", [0] * 7),
+    ("3.补正后申请内容仍不明确", [0] * 7), ("1.信访举报投诉类申请", [0] * 7), ("2.重复申请", [0] * 7),
+    ("3.要求提供公开出版物", [0] * 7), ("4.无正当理由大量反复申请", [0] * 7),
+    ("5.要求行政机关确认或重新出具已获取信息", [0] * 7),
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", [0] * 7),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", [0] * 7),
+    ("3.其他", [0] * 7),
+    ("(七)总计", [5, 1, 0, 0, 0, 0, 6]),
+    ("四、结转下年度继续办理", [1, 0, 0, 0, 0, 0, 1]),
+]
+HEAD = "某县民政局2024年政府信息公开工作年度报告\n一、总体情况\n2024年,我局认真贯彻落实。\n二、主动公开政府信息情况\n"
+T2 = "规章|1|0|3|\n行政规范性文件|2|1|9|\n行政许可|15|\n行政处罚|7|\n行政强制|0|\n行政事业性收费|12.5|\n"
+T4 = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议|行政诉讼|\n结果维持|结果纠正|其他结果|尚未审结|总计|\n"
+      "1|0|0|1|2|0|0|0|0|0|0|0|0|0|0|\n")
+TAIL = "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n"
+
+
+def report(t3_lines: list[str], t2: str = T2, t4: str = T4) -> str:
+    return HEAD + t2 + "三、收到和处理政府信息公开申请情况\n申请人情况|自然人|商业企业|总计|\n" + "\n".join(t3_lines) + "\n" + t4 + TAIL
+
+
+def check(text: str):
+    """The report parses back to exactly T3_ROWS_2021, T2 and T4, with no arithmetic error."""
+    r = extract_report(text.encode(), name="r.txt")
+    assert r.status in ("ok", "partial"), r.error
+    got = {k: v for k, v in r.cells.items() if k.startswith("t3.")}
+    want = {}
+    for row, (_, vals) in zip([x for x in LAYOUTS["2021"].table("t3").rows if not x.extra], T3_ROWS_2021):
+        for col, v in zip(row.columns, vals):
+            want[f"t3.{row.key}.{col.key}"] = v
+    assert got == want
+    assert r.cells["t2.normative.in_force"] == 9 and r.cells["t2.fees.amount"] == 12.5
+    assert r.cells["t4.review.total"] == 2
+    assert not [f for f in r.findings if f.severity == "error"]
+    return r
+
+
+def test_pipe_separated():
+    check(report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]))
+
+
+def test_tab_separated():
+    check(report([lab + "\t" + "\t".join(map(str, v)) for lab, v in T3_ROWS_2021]))
+
+
+def test_one_cell_per_line_with_blank_lines():
+    lines = []
+    for lab, v in T3_ROWS_2021:
+        lines += [lab, ""] + [x for n in v for x in (str(n), "")]
+    check(report(lines))
+
+
+def test_row_label_split_over_lines_and_detached_values():
+    lines = []
+    for lab, v in T3_ROWS_2021:
+        half = len(lab) // 2
+        lines += [lab[:half], lab[half:], " ".join(map(str, v))]
+    check(report(lines))
+
+
+def test_flattened_space_separated_one_line():
+    check(report(["".join(f"{lab}{' '.join(map(str, v))}" for lab, v in T3_ROWS_2021)]))
+
+
+def test_digit_runs_without_separators_resolved_by_arithmetic():
+    # "5100006" is 5|1|0|0|0|0|6 only if the six applicant columns add up to the total
+    r = check(report(["".join(f"{lab}{''.join(map(str, v))}" for lab, v in T3_ROWS_2021)]))
+    assert r.provenance["t3.new_received.total"].how == "split"
+
+
+def test_table_split_by_page_break_with_repeated_header():
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    rows = rows[:13] + ["- 3 -", "申请人情况|自然人|商业企业|总计|"] + rows[13:]
+    check(report(rows))
+
+
+def test_row_with_missing_cell_is_inferred_when_arithmetic_forces_it():
+    rows = [lab + "\t" + "\t".join(map(str, v)) for lab, v in T3_ROWS_2021]
+    rows[2] = "(一)予以公开\t3\t1\t0\t0\t0\t4"  # one zero lost
+    r = check(report(rows))
+    assert {r.provenance[f"t3.granted.{c}"].how for c in ("research", "social_org", "legal_service", "other_org")} \
+        <= {"placed", "inferred"}
+
+
+def test_row_with_extra_empty_cells_is_trimmed():
+    rows = [lab + "\t" + "\t".join(map(str, v)) + "\t\t" for lab, v in T3_ROWS_2021]
+    check(report(rows))
+
+
+def test_printed_empty_cells_are_null_not_zero():
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    rows[4] = "1.属于国家秘密| | | | | | | |"
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert [r.cells[f"t3.denied.state_secret.{c}"] for c in ("natural_person", "total")] == [None, None]
+    assert any(f.rule == "value.empty" and "t3.denied.state_secret.total" in f.cells for f in r.findings)
+
+
+def test_inconsistent_table_is_flagged_as_error_with_expected_and_found():
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    rows[-1] = "四、结转下年度继续办理|2|0|0|0|0|0|2|"  # 5+1 != 5+2
+    r = extract_report(report(rows).encode(), name="r.txt")
+    bad = [f for f in r.findings if f.rule == "t3.balance.natural_person"]
+    assert bad and bad[0].severity == "error" and bad[0].expected == 6 and bad[0].found == 7
+
+
+def test_ambiguous_digit_run_is_null_with_finding_not_a_guess():
+    t2 = T2.replace("规章|1|0|3|", "规章6132")  # 6|1|32, 6|13|2, 61|3|2 ... nothing decides
+    r = extract_report(report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021], t2=t2).encode(),
+                       name="r.txt")
+    assert r.cells["t2.regulations.issued"] is None
+    assert any(f.rule == "parse.ambiguous" and "t2.regulations.issued" in f.cells for f in r.findings)
+    assert r.status == "partial"
+
+
+def test_traditional_characters_and_fullwidth_digits():
+    text = report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021])
+    from opencc import OpenCC
+    trad = OpenCC("s2t").convert(text).translate(str.maketrans("0123456789|", "０１２３４５６７８９｜"))
+    check(trad)
+
+
+@pytest.mark.parametrize("variant", ["商业机构", "合计"])
+def test_label_variants(variant):
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    if variant == "合计":
+        rows[-2] = rows[-2].replace("总计", "合计")
+    text = report(rows).replace("商业企业", variant)
+    check(text)

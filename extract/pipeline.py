@@ -24,6 +24,7 @@ from .sections import detect_layout, find_meta, find_sections, period_year, tabl
 from .tables import ParsedTables, parse_tables
 
 log = logging.getLogger(__name__)
+_CHOSEN_READINGS = ("split", "placed", "trimmed", "window", "soft-empty", "inferred")
 
 
 def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str]) -> dict[str, CellSource]:
@@ -76,6 +77,13 @@ def analyze(doc: Document, report: Report) -> Report:
     report.layout, report.meta, report.sections = layout, meta, [h.text for h in sections]
     report.cells, report.findings = cells, findings
     report.provenance = _provenance(flat, parsed, keys)
+    # a reading the parser chose (a split, a placement) that the table's arithmetic then rejects is a doubt
+    for f in findings:
+        if f.severity == "error":
+            for k in f.cells:
+                src = report.provenance.get(k)
+                if src and src.how in _CHOSEN_READINGS:
+                    src.confidence = min(src.confidence, 0.5)
     incomplete = len(parsed.present) < 3 or unknown or any(f.rule == "structure.missing_row" for f in findings)
     report.status = "partial" if incomplete else "ok"
     return report

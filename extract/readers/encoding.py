@@ -17,6 +17,13 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 _CJK_GUESSES = ("gb18030", "big5")
 
 
+def _control_share(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    return sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t\f") or 0xE000 <= ord(ch) <= 0xF8FF) / len(sample)
+
+
 def _cjk_share(text: str) -> float:
     if not text:
         return 0.0
@@ -36,9 +43,12 @@ def decode(data: bytes, hint: str | None = None) -> tuple[str, str]:
         raise ReadError("binary data, not text (NUL bytes)")
     for enc in filter(None, (hint, "utf-8")):
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
-            pass
+            continue
+        if _control_share(text) > 0.02:
+            raise ReadError(f"binary data, not text (control characters in {enc})")
+        return text, enc
     # Chinese legacy encodings first: charset detection on short CJK text is unreliable,
     # so take the one that decodes strictly and yields the most CJK characters.
     best: tuple[float, str, str] | None = None
@@ -50,13 +60,12 @@ def decode(data: bytes, hint: str | None = None) -> tuple[str, str]:
         share = _cjk_share(text)
         if best is None or share > best[0]:
             best = (share, text, enc)
-    if best and best[0] > 0.2:
+    if best and best[0] > 0.2 and _control_share(best[1]) < 0.01:
         return best[1], best[2]
     match = from_bytes(data).best()
     if match is None:
         raise ReadError("binary or undecodable data: no text encoding fits")
     text = str(match)
-    bad = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t\f")
-    if bad > len(text[:20000]) // 50:
+    if _control_share(text) > 0.02:
         raise ReadError(f"binary data, not text (control characters, best guess {match.encoding})")
     return text, match.encoding

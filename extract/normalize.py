@@ -80,7 +80,7 @@ def normalize_text(text: str, *, keep_tabs: bool = False) -> str:
     """
     if not text:
         return ""
-    text = _ZERO_WIDTH.sub("", text)
+    text = _ZERO_WIDTH.sub("", text.replace("\n", " ").replace("\r", " "))
     text = unicodedata.normalize("NFKC", to_simplified(text))
     text = _PINYIN.sub("", text)
     text = text.replace("\ufffd", "")

@@ -100,6 +100,11 @@ def assert_failed(report: Report, elapsed: float, *words: str) -> None:
     json.loads(report.to_json())  # a failed report is still a valid output record
 
 
+def random_bytes(seed: int, n: int, lo: int = 0, hi: int = 256) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(lo, hi) for _ in range(n))
+
+
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
     p = tmp_path / name
     p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -117,30 +122,30 @@ def test_whitespace_only_file(tmp_path: Path, name: str) -> None:
     assert_failed(*_extract(write(tmp_path, name, b" \n\t\r\n  \n")), "empty")
 
 
-def test_binary_garbage_named_txt(tmp_path: Path) -> None:
-    rng = random.Random(1234)
-    data = bytes(rng.randrange(256) for _ in range(64 * 1024))
+def nul_heavy_binary(seed: int, n: int) -> bytes:
+    """Bytes shaped like an executable or image: a quarter NULs, the rest random."""
+    rng = random.Random(seed)
+    return bytes(0 if rng.random() < 0.25 else rng.randrange(1, 256) for _ in range(n))
+
+
+@pytest.mark.parametrize("data", [nul_heavy_binary(1234, 64 * 1024), random_bytes(1234, 64 * 1024)],
+                         ids=["nul-heavy", "uniform"])
+def test_binary_garbage_named_txt(tmp_path: Path, data: bytes) -> None:
     assert data.count(0) > 100
     assert_failed(*_extract(write(tmp_path, "garbage.txt", data)), "binary")
 
 
 def test_undecodable_bytes(tmp_path: Path) -> None:
-    rng = random.Random(99)
-    data = bytes(rng.randrange(0x80, 0x100) for _ in range(8 * 1024))  # no NULs, no valid CJK text
+    data = random_bytes(99, 8 * 1024, 0x80, 0x100)  # no NULs, and not text in any CJK encoding
     assert_failed(*_extract(write(tmp_path, "mojibake.txt", data)), "undecodable")
 
 
 def test_undecodable_bytes_given_as_bytes() -> None:
-    rng = random.Random(7)
-    data = bytes(rng.randrange(0x80, 0x100) for _ in range(8 * 1024))
-    assert_failed(*_extract(data, name="upload.txt"), "undecodable")
+    assert_failed(*_extract(random_bytes(7, 8 * 1024, 0x80, 0x100), name="upload.txt"), "undecodable")
 
 
-@pytest.mark.xfail(strict=True, reason="decode() only checks for control characters on the charset-detection "
-                   "path; bytes that happen to be valid UTF-8 (ASCII control codes) are accepted as text")
 def test_control_bytes_without_nuls_are_binary(tmp_path: Path) -> None:
-    rng = random.Random(5)
-    data = bytes(rng.randrange(1, 32) for _ in range(8 * 1024))
+    data = random_bytes(5, 8 * 1024, 1, 32)  # \x01-\x1f: valid UTF-8, but no text file looks like this
     assert_failed(*_extract(write(tmp_path, "ctrl.txt", data)), "binary")
 
 
@@ -154,7 +159,7 @@ def test_file_too_large(tmp_path: Path) -> None:
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
-    data = b"PK\x03\x04" + bytes(random.Random(3).randrange(256) for _ in range(2048))  # looks like a .docx
+    data = b"PK\x03\x04" + random_bytes(3, 2048)  # looks like a .docx
     report, elapsed = _extract(write(tmp_path, "report.docx", data))
     assert_failed(report, elapsed, "unsupported file type", ".docx")
 
@@ -201,7 +206,7 @@ def test_cli_batch_with_bad_files(tmp_path: Path) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
     inp.mkdir()
     bad = {"empty": write(inp, "empty.txt", b""),
-           "garbage": write(inp, "garbage.txt", bytes(random.Random(8).randrange(256) for _ in range(4096))),
+           "garbage": write(inp, "garbage.txt", nul_heavy_binary(8, 4096)),
            "budget": write(inp, "budget.txt", BUDGET_REPORT)}
     good = {}
     for seed in (11, 12):

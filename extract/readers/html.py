@@ -96,6 +96,9 @@ class _Walker:
                     for j in range(c, c + cs):
                         taken.add((i, j))
                 c += cs
+        n_rows = len(_rows(el))
+        for cell in cells:  # a rowspan past the last row ends there, as browsers draw it
+            cell.row_span = max(1, min(cell.row_span, n_rows - cell.row))
         if cells:
             self.page.tables.append(Table(cells=cells, order=self.order))
             self.order += 1

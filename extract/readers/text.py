@@ -20,7 +20,7 @@ def read_text(data: bytes, source: str) -> Document:
     page = Page(number=1)
     pos = 0
     for i, line in enumerate(text.splitlines(keepends=True)):
-        body = line.rstrip("\r\n")
+        body = line.rstrip("\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029")
         page.segments.append(Segment(text=body, order=i, span=(pos, pos + len(body))))
         pos += len(line)
     return Document(source=source, kind="txt", pages=[page], encoding=encoding)

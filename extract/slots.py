@@ -19,6 +19,7 @@ from .flat import EMPTY, SEP, SOFT
 _NUM = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元)?")
 # a number followed by one of these is narrative ("13件", "2024年"), not a table cell
 _NARRATIVE_UNIT = re.compile(r"[件条个项人次年月日号万亿余多家名所份期批起宗例天%]")
+_CELL_END = set(f"{SEP}{EMPTY}{SOFT}\n")
 _SKIP = set(" \n\t,，;；" + SEP)
 _HAS_VALUE = re.compile(rf"[0-9{SOFT}]")
 _VALUE_START = re.compile(rf"[0-9{EMPTY}{SOFT}]|[-−]\d")
@@ -69,9 +70,11 @@ def scan_values(text: str, start: int, end: int, *, stop_at_text: bool) -> list[
             if m and (ch.isdigit() or ch in "-−"):
                 j = m.end()
                 dirty = j < end and bool(_NARRATIVE_UNIT.match(text, j))
+                if dirty and (j + 1 >= end or text[j + 1] in _CELL_END):
+                    j, dirty = j + 1, False  # "5件" alone in a cell: the unit belongs to the value
                 if j < end and text[j] == "." and j + 1 < end and text[j + 1].isdigit():
                     dirty = True  # a date or version number such as 2024.1.5
-                out.append(Slot("num", m.group(), i, j, dirty))
+                out.append(Slot("num", m.group(), i, m.end(), dirty))
                 i = j
             elif stop_at_text:
                 break

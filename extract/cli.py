@@ -68,25 +68,28 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--timeout", type=float, default=None, help="Seconds per document; a document past it is failed.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
-def extract(inputs: tuple[str, ...], outdir: str, progress: bool | None) -> None:
+def extract(inputs: tuple[str, ...], outdir: str, workers: int, timeout: float | None, progress: bool | None) -> None:
     """Extract INPUTS (files or folders) into OUTDIR/<stem>.json, one per input."""
     from tqdm import tqdm
 
-    from .pipeline import extract_report
+    from .batch import run_batch
 
     files = collect_inputs(inputs)
     names = output_names(files)
     out = Path(outdir)
     counts = {"ok": 0, "partial": 0, "failed": 0}
-    bar = tqdm(files, unit="doc", disable=not (sys.stderr.isatty() if progress is None else progress))
-    for path in bar:
-        report = extract_report(path, doc_id=names[path])
-        counts[report.status] += 1
-        atomic_write(out / f"{names[path]}.json", report.to_json())
-        if report.status == "failed":
-            tqdm.write(f"failed: {path}: {report.error}", file=sys.stderr)
+    bar = tqdm(total=len(files), unit="doc", disable=not (sys.stderr.isatty() if progress is None else progress))
+    for path, report in run_batch(files, names, workers=workers, timeout=timeout):
+        counts[report["status"]] += 1
+        atomic_write(out / f"{names[path]}.json", json.dumps(report, ensure_ascii=False, indent=1))
+        if report["status"] == "failed":
+            tqdm.write(f"failed: {path}: {report['error']}", file=sys.stderr)
+        bar.update(1)
         bar.set_postfix(failed=counts["failed"])
+    bar.close()
     click.echo(f"{len(files)} input(s): {counts['ok']} ok, {counts['partial']} partial, {counts['failed']} failed "
                f"-> {out}/")
 

@@ -20,11 +20,13 @@ from ..errors import ReadError
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = {"txt": 20 * 2**20, "html": 20 * 2**20, "pdf": 200 * 2**20}
+MAX_BYTES = {"txt": 20 * 2**20, "html": 20 * 2**20, "pdf": 200 * 2**20, "image": 100 * 2**20, "docx": 50 * 2**20}
 EXTENSIONS = {
     ".txt": "txt", ".md": "txt", ".markdown": "txt", ".text": "txt",
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".pdf": "pdf",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+    ".docx": "docx",
 }
 
 
@@ -35,6 +37,8 @@ def kind_of(name: str, head: bytes = b"") -> str | None:
         h = head.lstrip()[:512].lower()
         if h.startswith(b"%pdf"):
             kind = "pdf"
+        elif h.startswith((b"\x89png", b"\xff\xd8\xff", b"ii*\x00", b"mm\x00*")):
+            kind = "image"
         elif h.startswith((b"<!doctype html", b"<html")) or b"<body" in h:
             kind = "html"
     return kind
@@ -50,6 +54,12 @@ def _reader(kind: str) -> Callable[..., Document]:
     if kind == "pdf":
         from .pdf import read_pdf
         return read_pdf
+    if kind == "image":
+        from .image import read_image
+        return read_image
+    if kind == "docx":
+        from .docx import read_docx
+        return read_docx
     raise ReadError(f"unsupported input kind {kind!r}")
 
 
@@ -72,7 +82,8 @@ def read_document(source: str | Path | bytes, name: str | None = None) -> Docume
         raise ReadError("empty file")
     kind = kind_of(name, data[:1024])
     if kind is None:
-        raise ReadError(f"unsupported file type {Path(name).suffix or '(no extension)'}: expected .txt .md .html .htm .shtml .pdf")
+        raise ReadError(f"unsupported file type {Path(name).suffix or '(no extension)'}: expected "
+                        + " ".join(sorted(EXTENSIONS)))
     if len(data) > MAX_BYTES[kind]:
         raise ReadError(f"file too large: {len(data) / 2**20:.1f} MiB > {MAX_BYTES[kind] / 2**20:.0f} MiB limit")
     return _reader(kind)(data, name)

@@ -62,3 +62,19 @@ def test_run_together_digits_are_right_or_flagged(seed, layout, consistent):
             assert any(f.severity == "error" and k in f.cells for f in r.findings), (k, v, got)
     if not consistent:
         assert _has_arith_error(r)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), shape=st.sampled_from(["pipe", "tab", "lines", "blank_lines", "markdown"]),
+       layout=st.sampled_from(["2019", "2021"]), consistent=st.booleans())
+def test_crawler_debris_and_label_variants_change_nothing(seed, shape, layout, consistent):
+    from training.synth import perturb
+
+    rep = random_report(random.Random(seed), layout, consistent=consistent)
+    text = perturb(render(rep, shape, random.Random(seed)), random.Random(seed + 1))
+    r = extract_report(text.encode(), name="r.txt")
+    wrong = {k: (v, r.cells.get(k)) for k, v in rep.cells.items() if not _same(r.cells.get(k), v)}
+    assert not wrong
+    assert r.layout == rep.layout and r.meta["year"] == rep.year
+    assert len(r.sections) == 6
+    assert _has_arith_error(r) == (not consistent)

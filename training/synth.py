@@ -186,3 +186,45 @@ def render(rep: SynthReport, shape: str, rng: random.Random) -> str:
         lines.extend(_table_text(x, shape) if kind == "t" else [x])
     sep = "" if shape.startswith("flat") else "\n"
     return sep.join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ surface noise seen in real reports
+_PINYIN = {"动": "dòng", "区": "qū", "发": "fā", "领": "lǐng", "导": "dǎo", "实": "shí", "时": "shí", "级": "jí"}
+
+
+def perturb(text: str, rng: random.Random, *, kinds: tuple[str, ...] | None = None) -> str:
+    """Apply the copy-paste and crawler debris real reports carry, without changing any number.
+
+    ``kinds`` picks from: traditional, pinyin, question_marks, nbsp, label_spaces, variants,
+    page_breaks, chrome (default: a random half of them).
+    """
+    all_kinds = ("traditional", "pinyin", "question_marks", "nbsp", "label_spaces", "variants", "page_breaks", "chrome")
+    kinds = kinds if kinds is not None else tuple(k for k in all_kinds if rng.random() < 0.5)
+    if "variants" in kinds:
+        text = text.replace("商业企业", rng.choice(("商业企业", "商业机构")))
+        text = text.replace("(七)总计", rng.choice(("(七)总计", "(七)合计", "（七）总计")))
+        for n in range(1, 9):
+            text = text.replace(f"\n{n}.", f"\n{n}{rng.choice(('.', '、', ',', '．'))}")
+        text = text.replace("行政规范性文件", rng.choice(("行政规范性文件", "规范性文件")))
+    if "label_spaces" in kinds:
+        text = text.replace("本年新收", "本年 新收").replace("不予处理", "不予 处理").replace("结转下年度", "结转 下年度")
+    if "pinyin" in kinds:
+        text = "".join(ch + (f"({_PINYIN[ch]})" if ch in _PINYIN and rng.random() < 0.7 else "") for ch in text)
+    if "question_marks" in kinds:
+        lines = text.split("\n")
+        text = "\n".join(ln + "?" if ln[-1:].isdigit() and rng.random() < 0.3 else ln for ln in lines)
+    if "nbsp" in kinds:
+        text = text.replace("。", "。\u00a0", 3)
+    if "page_breaks" in kinds:
+        lines = text.split("\n")
+        for _ in range(2):
+            i = rng.randrange(len(lines))
+            lines.insert(i, f"- {rng.randint(2, 9)} -")
+        text = "\n".join(lines)
+    if "chrome" in kinds:
+        text = "首页 > 政务公开 > 政府信息公开年报\n" + text + "\n扫一扫在手机打开当前页\n相关稿件\n"
+    if "traditional" in kinds:
+        import opencc
+
+        text = opencc.OpenCC("s2t").convert(text)
+    return text

@@ -1,57 +1,298 @@
-"""Many inputs, in worker processes, with a per-document timeout: nothing stops the batch.
+"""Archive-scale extraction: inputs, worker processes, timeouts, a manifest, resuming.
 
-Each input is extracted in a pebble worker process; a document that runs past the
-timeout has its worker killed and gets a ``failed`` record ("timed out"), a worker that
-dies (a crash in a native library, out of memory) gives a ``failed`` record too, and the
-rest go on. With one worker and no timeout everything runs in this process.
+``run_extract(inputs, outdir)`` is what ``nianbao extract`` does:
+
+* inputs are files, folders (recursive), globs and ``.zip`` archives (their members);
+* every input is hashed (sha256 of its bytes); the same bytes met twice are extracted
+  once and the second is recorded as a duplicate;
+* each document runs in a worker process (pebble) with an optional timeout: a document
+  that hangs has its worker killed, a worker that dies is replaced, and either way the
+  input gets a ``failed`` record and the others go on;
+* each ``OUTDIR/<name>.json`` is written atomically, *then* a line is appended to
+  ``OUTDIR/manifest.jsonl`` (input, sha256, output, status, timings). A rerun after a
+  crash or Ctrl-C skips every input whose sha256 has a manifest line and an output
+  file, so nothing is done twice and nothing is lost; a renamed file is not redone, a
+  changed one is.
+
+The per-report JSON holds no timings (they go to the manifest), so a rerun or another
+engine writes byte-identical files.
 
 Example:
-    >>> from pathlib import Path
-    >>> results = list(run_batch([Path("missing.txt")], {Path("missing.txt"): "missing"}))
-    >>> results[0][1]["status"], results[0][1]["error"][:10]
-    ('failed', 'not a file')
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> summary = run_extract(["missing.txt"], out)
+    >>> summary.counts["failed"], (out / "missing.json").exists()
+    (1, True)
 """
 from __future__ import annotations
 
+import glob
+import hashlib
+import json
 import logging
+import os
+import tempfile
+import time
+import zipfile
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from .pipeline import extract_report
+from .readers import EXTENSIONS
 from .report import Report
 
 log = logging.getLogger(__name__)
 
-
-def _work(path: str, doc_id: str) -> dict:
-    return extract_report(Path(path), doc_id=doc_id).to_dict()
-
-
-def _failed(path: Path, doc_id: str, error: str) -> dict:
-    return Report(doc_id=doc_id, source=str(path), status="failed", error=error).to_dict()
+MANIFEST = "manifest.jsonl"
+MAX_MEMBER_BYTES = 200 * 2**20
 
 
-def run_batch(paths: list[Path], names: dict[Path, str], *, workers: int = 1, timeout: float | None = None
-              ) -> Iterator[tuple[Path, dict]]:
-    """Yield ``(path, report dict)`` for every input, in completion order."""
+@dataclass(frozen=True)
+class Item:
+    """One input document: a file, or a member of a zip archive."""
+
+    path: str  # the file, or the zip archive
+    member: str | None = None  # the member inside the zip
+
+    @property
+    def display(self) -> str:
+        return f"{self.path}!{self.member}" if self.member else self.path
+
+    @property
+    def name(self) -> str:
+        return Path(self.member or self.path).name
+
+    def read(self) -> bytes:
+        if self.member is None:
+            return Path(self.path).read_bytes()
+        with zipfile.ZipFile(self.path) as z:
+            info = z.getinfo(self.member)
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise ValueError(f"zip member too large: {info.file_size / 2**20:.0f} MiB")
+            return z.read(info)
+
+
+@dataclass
+class Unreadable:
+    """An input that could not even be listed or hashed (a corrupt zip, a missing path)."""
+
+    item: Item
+    error: str
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a file so that readers see either the old content or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def collect_items(inputs: Iterable[str | Path]) -> list[Item | Unreadable]:
+    """Files, folders (recursive), globs and zip archives → items, sorted, without repeats."""
+    paths: list[Path] = []
+    for raw in map(str, inputs):
+        p = Path(raw)
+        if p.is_dir():
+            paths.extend(sorted(f for f in p.rglob("*") if f.is_file() and
+                                (f.suffix.lower() in EXTENSIONS or f.suffix.lower() == ".zip")))
+        elif not p.exists() and glob.has_magic(raw):
+            paths.extend(sorted(Path(g) for g in glob.glob(raw, recursive=True) if Path(g).is_file()))
+        else:
+            paths.append(p)
+    out: list[Item | Unreadable] = []
+    seen: set[str] = set()
+    for p in paths:
+        key = str(p.resolve())
+        if key in seen:
+            continue
+        seen.add(key)
+        if p.suffix.lower() == ".zip" and p.is_file():
+            try:
+                with zipfile.ZipFile(p) as z:
+                    members = [i.filename for i in z.infolist() if not i.is_dir()
+                               and Path(i.filename).suffix.lower() in EXTENSIONS]
+                out.extend(Item(str(p), m) for m in sorted(members))
+            except (zipfile.BadZipFile, OSError, ValueError) as e:
+                out.append(Unreadable(Item(str(p)), f"corrupt zip archive: {e}"))
+        else:
+            out.append(Item(str(p)))
+    return out
+
+
+def output_names(items: list[Item]) -> dict[Item, str]:
+    """``<stem>`` per input; inputs that share a stem are named by their path instead."""
+    stems: dict[str, int] = {}
+    for it in items:
+        stems[Path(it.name).stem] = stems.get(Path(it.name).stem, 0) + 1
+    names = {}
+    for it in items:
+        stem = Path(it.name).stem
+        if stems[stem] == 1:
+            names[it] = stem
+        else:
+            full = it.display.replace("!", "/").lstrip("./")
+            names[it] = "".join(c if c.isalnum() or c in "-_." else "_" for c in full).strip("_")
+    return names
+
+
+def sha256_of(item: Item) -> str:
+    return hashlib.sha256(item.read()).hexdigest()
+
+
+# ------------------------------------------------------------------ the work of one document
+def _extract_item(path: str, member: str | None, doc_id: str) -> dict:
+    item = Item(path, member)
+    if member is None:
+        report = extract_report(Path(path), doc_id=doc_id)
+    else:
+        try:
+            data = item.read()
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as e:
+            return Report(doc_id=doc_id, source=item.display, status="failed", error=f"cannot read zip member: {e}").to_dict()
+        report = extract_report(data, name=Path(member).name, doc_id=doc_id)
+        report.source = item.display
+    return report.to_dict()
+
+
+def _failed(item: Item, doc_id: str, error: str) -> dict:
+    return Report(doc_id=doc_id, source=item.display, status="failed", error=error).to_dict()
+
+
+def _local(jobs: list[tuple[Item, str]], workers: int, timeout: float | None,
+           work: Callable[[str, str | None, str], dict]) -> Iterator[tuple[Item, dict]]:
     if workers <= 1 and not timeout:
-        for p in paths:
-            yield p, _work(str(p), names[p])
+        for item, doc_id in jobs:
+            yield item, work(item.path, item.member, doc_id)
         return
     from pebble import ProcessExpired, ProcessPool
 
     with ProcessPool(max_workers=max(1, workers)) as pool:
-        futures = {pool.schedule(_work, args=(str(p), names[p]), timeout=timeout): p for p in paths}
+        futures = {pool.schedule(work, args=(it.path, it.member, d), timeout=timeout): (it, d) for it, d in jobs}
         for fut in as_completed(futures):
-            p = futures[fut]
+            item, doc_id = futures[fut]
             try:
-                yield p, fut.result()
+                yield item, fut.result()
             except FutureTimeout:
-                yield p, _failed(p, names[p], f"timed out after {timeout:g} s (worker stopped)")
+                yield item, _failed(item, doc_id, f"timed out after {timeout:g} s (worker stopped)")
             except ProcessExpired as e:
-                yield p, _failed(p, names[p], f"worker process died (exit code {e.exitcode}) while reading this input")
+                yield item, _failed(item, doc_id, f"worker process died (exit code {e.exitcode}) while reading this input")
             except Exception as e:  # pickling or pool errors: still one record per input
-                log.exception("batch error on %s", p)
-                yield p, _failed(p, names[p], f"internal error: {type(e).__name__}: {e}")
+                log.exception("batch error on %s", item.display)
+                yield item, _failed(item, doc_id, f"internal error: {type(e).__name__}: {e}")
+
+
+# ------------------------------------------------------------------ manifest
+def load_manifest(outdir: Path) -> dict[str, dict]:
+    """sha256 → the last complete manifest record whose output file still exists."""
+    done: dict[str, dict] = {}
+    path = outdir / MANIFEST
+    if not path.exists():
+        return done
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut by a crash
+        if rec.get("sha256") and rec.get("output") and (outdir / rec["output"]).exists():
+            done[rec["sha256"]] = rec
+    return done
+
+
+def _append(outdir: Path, rec: dict) -> None:
+    with open(outdir / MANIFEST, "a", encoding="utf-8") as f:
+        f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+@dataclass
+class BatchSummary:
+    counts: dict[str, int] = field(default_factory=lambda: {"ok": 0, "partial": 0, "failed": 0})
+    skipped: int = 0  # done in an earlier run
+    duplicates: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+
+def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: int = 1, timeout: float | None = None,
+                engine: str = "local", on_result: Callable[[Item, dict], None] | None = None,
+                on_plan: Callable[[int], None] | None = None) -> BatchSummary:
+    """Extract every input into ``outdir`` (resumable); returns counts. See the module doc."""
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    listed = collect_items(inputs)
+    items = [x for x in listed if isinstance(x, Item)]
+    names = output_names(items + [u.item for u in listed if isinstance(u, Unreadable)])
+    done = load_manifest(out)
+    summary = BatchSummary()
+
+    def record(item: Item, sha: str | None, report: dict, extra: dict | None = None) -> None:
+        timings = report.pop("timings", {}) or {}
+        name = names[item]
+        atomic_write(out / f"{name}.json", json.dumps(report, ensure_ascii=False, indent=1))
+        _append(out, {"input": item.display, "sha256": sha, "output": f"{name}.json", "status": report["status"],
+                      "error": report.get("error"), "pages": report.get("pages", 0), "timings": timings, **(extra or {})})
+        summary.counts[report["status"]] += 1
+        summary.pages += report.get("pages") or 0
+        if on_result:
+            on_result(item, report)
+
+    for u in listed:
+        if isinstance(u, Unreadable):
+            record(u.item, None, _failed(u.item, names[u.item], u.error))
+    jobs: list[tuple[Item, str]] = []
+    first_of: dict[str, Item] = {}
+    dup: list[tuple[Item, str]] = []
+    hashes: dict[Item, str] = {}
+    for item in items:
+        try:
+            sha = sha256_of(item)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+            record(item, None, _failed(item, names[item], f"cannot read input: {e}"))
+            continue
+        hashes[item] = sha
+        if sha in done:
+            summary.skipped += 1
+            continue
+        if sha in first_of:
+            dup.append((item, sha))
+            continue
+        first_of[sha] = item
+        jobs.append((item, names[item]))
+    if on_plan:
+        on_plan(len(jobs))
+    if engine == "ray":
+        from .ray_engine import run_ray
+
+        results = run_ray(jobs, workers=workers, timeout=timeout)
+    else:
+        results = _local(jobs, workers, timeout, _extract_item)
+    for item, report in results:
+        record(item, hashes[item], report)
+    for item, sha in dup:
+        original = first_of[sha]
+        _append(out, {"input": item.display, "sha256": sha, "output": f"{names[original]}.json",
+                      "status": "duplicate", "duplicate_of": original.display})
+        summary.duplicates += 1
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def run_batch(paths: list[Path], names: dict[Path, str], *, workers: int = 1, timeout: float | None = None
+              ) -> Iterator[tuple[Path, dict]]:
+    """Extract files (no manifest, no output files): ``(path, report dict)`` in completion order."""
+    jobs = [(Item(str(p)), names[p]) for p in paths]
+    for item, report in _local(jobs, workers, timeout, _extract_item):
+        yield Path(item.path), report

@@ -8,53 +8,13 @@ import json
 import logging
 import os
 import sys
-import tempfile
+import time
 from pathlib import Path
 
 import click
 
-from .readers import EXTENSIONS
 
 log = logging.getLogger(__name__)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file so that readers see either the old content or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def collect_inputs(paths: tuple[str, ...]) -> list[Path]:
-    """Files as given, and supported files found recursively in folders, sorted, without repeats."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS))
-        else:
-            out.append(p)
-    seen, uniq = set(), []
-    for p in out:
-        if p.resolve() not in seen:
-            seen.add(p.resolve())
-            uniq.append(p)
-    return uniq
-
-
-def output_names(inputs: list[Path]) -> dict[Path, str]:
-    """``<stem>.json`` per input; inputs sharing a stem get their extension added."""
-    stems: dict[str, int] = {}
-    for p in inputs:
-        stems[p.stem] = stems.get(p.stem, 0) + 1
-    return {p: (p.stem if stems[p.stem] == 1 else f"{p.stem}.{p.suffix.lstrip('.')}") for p in inputs}
 
 
 @click.group()
@@ -68,30 +28,46 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--timeout", type=float, default=None, help="Seconds per document; a document past it is failed.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local processes, or Ray (RAY_ADDRESS picks a cluster).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
-def extract(inputs: tuple[str, ...], outdir: str, workers: int, timeout: float | None, progress: bool | None) -> None:
-    """Extract INPUTS (files or folders) into OUTDIR/<stem>.json, one per input."""
+def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: float | None, engine: str,
+            progress: bool | None) -> None:
+    """Extract INPUTS (files, folders, globs, .zip archives) into OUTDIR/<name>.json.
+
+    Resumable: a rerun skips inputs already done (same bytes), see OUTDIR/manifest.jsonl.
+    """
     from tqdm import tqdm
 
-    from .batch import run_batch
+    from .batch import run_extract
 
-    files = collect_inputs(inputs)
-    names = output_names(files)
-    out = Path(outdir)
-    counts = {"ok": 0, "partial": 0, "failed": 0}
-    bar = tqdm(total=len(files), unit="doc", disable=not (sys.stderr.isatty() if progress is None else progress))
-    for path, report in run_batch(files, names, workers=workers, timeout=timeout):
-        counts[report["status"]] += 1
-        atomic_write(out / f"{names[path]}.json", json.dumps(report, ensure_ascii=False, indent=1))
+    workers = workers or os.cpu_count() or 1
+    bar = tqdm(total=0, unit="doc", disable=not (sys.stderr.isatty() if progress is None else progress))
+    state = {"failed": 0, "pages": 0, "t0": time.perf_counter()}
+
+    def on_plan(n: int) -> None:
+        bar.reset(total=n)
+
+    def on_result(item, report: dict) -> None:
+        state["pages"] += report.get("pages") or 0
         if report["status"] == "failed":
-            tqdm.write(f"failed: {path}: {report['error']}", file=sys.stderr)
+            state["failed"] += 1
+            tqdm.write(f"failed: {item.display}: {report['error']}", file=sys.stderr)
         bar.update(1)
-        bar.set_postfix(failed=counts["failed"])
+        bar.set_postfix(failed=state["failed"], pages_s=f"{state['pages'] / (time.perf_counter() - state['t0']):.1f}")
+
+    try:
+        s = run_extract(inputs, outdir, workers=workers, timeout=timeout, engine=engine, on_result=on_result,
+                        on_plan=on_plan)
+    except OSError as e:  # disk full, permissions: what is written so far stays valid, a rerun resumes
+        bar.close()
+        raise click.ClickException(f"cannot write to {outdir}: {e}; finished outputs are kept, rerun to resume")
     bar.close()
-    click.echo(f"{len(files)} input(s): {counts['ok']} ok, {counts['partial']} partial, {counts['failed']} failed "
-               f"-> {out}/")
+    c = s.counts
+    click.echo(f"{sum(c.values())} input(s): {c['ok']} ok, {c['partial']} partial, {c['failed']} failed; "
+               f"{s.skipped} already done, {s.duplicates} duplicate(s); {s.pages} pages in {s.seconds:.1f} s -> {outdir}/")
 
 
 @main.command("eval")

@@ -33,8 +33,8 @@ def test_hang_and_crash_are_failed_records_and_the_rest_finish(tmp_path, monkeyp
         rep = random_report(random.Random(i))
         reps[f"good{i}"] = rep
         (src / f"good{i}.txt").write_text(render(rep, "tab", random.Random(i)), encoding="utf-8")
-    (src / "hang.txt").write_text("x", encoding="utf-8")
-    (src / "crash.txt").write_text("x", encoding="utf-8")
+    (src / "hang.txt").write_text("hang", encoding="utf-8")
+    (src / "crash.txt").write_text("crash", encoding="utf-8")
     out = tmp_path / "out"
     t = time.perf_counter()
     res = CliRunner().invoke(main, ["extract", str(src), "-o", str(out), "--workers", "2", "--timeout", "3"])

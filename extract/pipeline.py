@@ -116,7 +116,24 @@ def extract_report(source: str | Path | bytes, *, name: str | None = None, doc_i
     return report
 
 
-def extract_reports(sources: Iterable[str | Path]) -> Iterator[Report]:
-    """Extract many reports in order, one Report each (failed ones included)."""
-    for s in sources:
-        yield extract_report(s)
+def extract_reports(sources: Iterable[str | Path], *, workers: int = 1, timeout: float | None = None
+                    ) -> Iterator[Report]:
+    """Extract many reports, one Report each (failed ones included), in input order.
+
+    With ``workers > 1`` (or a ``timeout``) documents run in worker processes; a document
+    past the timeout, or whose worker dies, comes back as a failed Report.
+
+    >>> [r.status for r in extract_reports(["missing.txt"])]
+    ['failed']
+    """
+    if workers <= 1 and not timeout:
+        for s in sources:
+            yield extract_report(s)
+        return
+    from .batch import Item, _extract_item, _local
+
+    items = [Item(str(s)) for s in sources]
+    jobs = [(it, Path(it.path).stem) for it in items]
+    done = {it: Report.from_dict(d) for it, d in _local(jobs, workers, timeout, _extract_item)}
+    for it in items:
+        yield done[it]

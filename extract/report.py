@@ -81,6 +81,18 @@ class Report:
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Report":
+        """The inverse of :meth:`to_dict` (a report written by ``nianbao extract`` read back)."""
+        findings = [Finding(f["rule"], f["severity"], f.get("cells", []), f["message"], f.get("expected"), f.get("found"))
+                    for f in d.get("findings", [])]
+        prov = {k: CellSource(**{f: (tuple(v) if isinstance(v, list) else v) for f, v in src.items()})
+                for k, src in d.get("provenance", {}).items()}
+        return cls(doc_id=d["doc_id"], source=d["source"], status=d["status"], error=d.get("error"),
+                   kind=d.get("kind"), layout=d.get("layout"), meta=d.get("meta") or {"agency": None, "year": None},
+                   sections=d.get("sections", []), cells=d.get("cells", {}), provenance=prov, findings=findings,
+                   timings=d.get("timings", {}), pages=d.get("pages", 0))
+
     def to_json(self, indent: int | None = 1) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 

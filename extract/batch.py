@@ -131,18 +131,25 @@ def collect_items(inputs: Iterable[str | Path]) -> list[Item | Unreadable]:
 
 
 def output_names(items: list[Item]) -> dict[Item, str]:
-    """``<stem>`` per input; inputs that share a stem are named by their path instead."""
-    stems: dict[str, int] = {}
-    for it in items:
-        stems[Path(it.name).stem] = stems.get(Path(it.name).stem, 0) + 1
+    """``<stem>`` per input; stems that clash get the extension, then the path, to stay unique."""
+    def counts(keys: list[str]) -> dict[str, int]:
+        c: dict[str, int] = {}
+        for k in keys:
+            c[k] = c.get(k, 0) + 1
+        return c
+
+    stems = counts([Path(it.name).stem for it in items])
+    full = counts([Path(it.name).name for it in items])
     names = {}
     for it in items:
-        stem = Path(it.name).stem
-        if stems[stem] == 1:
-            names[it] = stem
+        name = Path(it.name)
+        if stems[name.stem] == 1:
+            names[it] = name.stem
+        elif full[name.name] == 1:
+            names[it] = name.name
         else:
-            full = it.display.replace("!", "/").lstrip("./")
-            names[it] = "".join(c if c.isalnum() or c in "-_." else "_" for c in full).strip("_")
+            path = it.display.replace("!", "/").lstrip("./")
+            names[it] = "".join(c if c.isalnum() or c in "-_." else "_" for c in path).strip("_")
     return names
 
 
@@ -225,18 +232,63 @@ class BatchSummary:
     seconds: float = 0.0
 
 
+def write_outputs_dataset(outdir: Path, fmt: str = "parquet") -> dict[str, Path]:
+    """``reports``/``cells``/``findings`` tables of every report in ``outdir`` (timings and sha256 from the manifest)."""
+    from .dataset import load_reports, write_dataset
+
+    latest: dict[str, dict] = {}
+    path = outdir / MANIFEST
+    for line in (path.read_text(encoding="utf-8").splitlines() if path.exists() else []):
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if rec.get("status") != "duplicate" and rec.get("output"):
+            latest[rec["output"][:-5]] = rec
+    dups: dict[str, list[str]] = {}
+    for line in (path.read_text(encoding="utf-8").splitlines() if path.exists() else []):
+        if '"duplicate"' in line:
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            dups.setdefault(rec["output"][:-5], []).append(rec["input"])
+
+    def with_timings() -> Iterator[dict]:
+        for r in load_reports(outdir):
+            r["timings"] = (latest.get(r["doc_id"]) or {}).get("timings") or {}
+            yield r
+
+    extra = {doc: {"sha256": rec.get("sha256"), "duplicate_inputs": dups.get(doc, [])} for doc, rec in latest.items()}
+    return write_dataset(with_timings(), outdir, fmt=fmt, extra=extra)
+
+
 def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: int = 1, timeout: float | None = None,
                 engine: str = "local", on_result: Callable[[Item, dict], None] | None = None,
-                on_plan: Callable[[int], None] | None = None) -> BatchSummary:
-    """Extract every input into ``outdir`` (resumable); returns counts. See the module doc."""
+                on_plan: Callable[[int], None] | None = None, dataset: str | None = "parquet") -> BatchSummary:
+    """Extract every input into ``outdir`` (resumable); returns counts. See the module doc.
+
+    ``dataset`` (``"parquet"``, ``"csv"`` or None) also writes the whole folder as tables.
+    """
     t0 = time.perf_counter()
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     listed = collect_items(inputs)
     items = [x for x in listed if isinstance(x, Item)]
-    names = output_names(items + [u.item for u in listed if isinstance(u, Unreadable)])
     done = load_manifest(out)
     summary = BatchSummary()
+    hashes: dict[Item, str | Exception] = {}
+    for item in items:
+        try:
+            hashes[item] = sha256_of(item)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+            hashes[item] = e
+    first: dict[str, Item] = {}
+    for item in items:
+        if isinstance(hashes[item], str):
+            first.setdefault(hashes[item], item)
+    named = [it for it in items if not isinstance(hashes[it], str) or first[hashes[it]] is it]
+    names = output_names(named + [u.item for u in listed if isinstance(u, Unreadable)])
 
     def record(item: Item, sha: str | None, report: dict, extra: dict | None = None) -> None:
         timings = report.pop("timings", {}) or {}
@@ -255,14 +307,11 @@ def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: in
     jobs: list[tuple[Item, str]] = []
     first_of: dict[str, Item] = {}
     dup: list[tuple[Item, str]] = []
-    hashes: dict[Item, str] = {}
     for item in items:
-        try:
-            sha = sha256_of(item)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
-            record(item, None, _failed(item, names[item], f"cannot read input: {e}"))
+        sha = hashes[item]
+        if not isinstance(sha, str):
+            record(item, None, _failed(item, names[item], f"cannot read input: {sha}"))
             continue
-        hashes[item] = sha
         if sha in done:
             summary.skipped += 1
             continue
@@ -286,6 +335,8 @@ def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: in
         _append(out, {"input": item.display, "sha256": sha, "output": f"{names[original]}.json",
                       "status": "duplicate", "duplicate_of": original.display})
         summary.duplicates += 1
+    if dataset:
+        write_outputs_dataset(out, dataset)
     summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -32,9 +32,11 @@ def main(verbose: int) -> None:
 @click.option("--timeout", type=float, default=None, help="Seconds per document; a document past it is failed.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local processes, or Ray (RAY_ADDRESS picks a cluster).")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "none"]), default="parquet", show_default=True,
+              help="Also write reports/cells/findings tables of the whole output folder.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: float | None, engine: str,
-            progress: bool | None) -> None:
+            fmt: str, progress: bool | None) -> None:
     """Extract INPUTS (files, folders, globs, .zip archives) into OUTDIR/<name>.json.
 
     Resumable: a rerun skips inputs already done (same bytes), see OUTDIR/manifest.jsonl.
@@ -60,7 +62,7 @@ def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: 
 
     try:
         s = run_extract(inputs, outdir, workers=workers, timeout=timeout, engine=engine, on_result=on_result,
-                        on_plan=on_plan)
+                        on_plan=on_plan, dataset=None if fmt == "none" else fmt)
     except OSError as e:  # disk full, permissions: what is written so far stays valid, a rerun resumes
         bar.close()
         raise click.ClickException(f"cannot write to {outdir}: {e}; finished outputs are kept, rerun to resume")
@@ -84,6 +86,15 @@ def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str
     click.echo(format_results(results))
     if json_out:
         atomic_write(Path(json_out), json.dumps(results, ensure_ascii=False, indent=1))
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False))
+def summarize(outdir: str) -> None:
+    """Counts by status, layout, year and rule; the reports with most errors; cross-report checks."""
+    from .dataset import summarize as _summarize
+
+    click.echo(_summarize(Path(outdir)))
 
 
 @main.command()

@@ -85,6 +85,8 @@ def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str
                        outdir=Path(outdir) if outdir else None)
     click.echo(format_results(results))
     if json_out:
+        from .batch import atomic_write
+
         atomic_write(Path(json_out), json.dumps(results, ensure_ascii=False, indent=1))
 
 

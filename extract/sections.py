@@ -38,6 +38,11 @@ def _heading_text(text: str, start: int) -> tuple[str, int]:
         if k != -1:
             line_end = min(line_end, k)
     line = text[start:line_end]
+    if not _HEAD_END.search(line) and line_end < len(text) and text[line_end] == "\n" and len(line) < 30:
+        nxt = text[line_end + 1:line_end + 1 + 45].split("\n", 1)[0]
+        m = _HEAD_END.search(nxt)
+        if m and m.end() + len(line) <= 45 and not _SENTENCE_END.search(nxt[:m.end()]):
+            line = line + "\n" + nxt[:m.end()]  # a heading wrapped onto a second line
     m = _HEAD_END.search(line, 0, 45)
     if m:
         line = line[:m.end()]
@@ -45,8 +50,9 @@ def _heading_text(text: str, start: int) -> tuple[str, int]:
         if True:
             cut = re.search(r"[。,，;；:：\d]", line)
             line = line[:cut.start() if cut else 30]
+    end = start + len(line)
     line = re.sub(r"\s+", "", line).rstrip(":：")
-    return line, start + len(line)
+    return line, end
 
 
 def find_sections(text: str) -> list[Heading]:
@@ -124,6 +130,7 @@ _SUFFIX = ("人民政府办公厅", "人民政府办公室", "人民政府", "�
 _AGENCY_SENT = re.compile(r"(?:^|[\n。，,；;])\s*(?:\d{4}\s*年度?\s*[,，]?\s*)?(?:在[^。，,]{1,30}?下\s*[,，]\s*)?"
                           r"(?P<a>[\u4e00-\u9fff()（）]{3,30}?(?:" + "|".join(_SUFFIX) + r"))"
                           r"(?=认真|按照|将|全面|坚持|深入|严格|根据|紧紧|围绕|高度|始终|积极|继续|进一步|以|对|共|紧扣|聚焦|持续|扎实|不断)")
+_SENTENCE_PUNCT = re.compile(r"[。,，;；]")
 _BAD_AGENCY = re.compile(r"^(我|本|该|各|全|市委|县委|区委|省委|上级)")
 _PERIOD = re.compile(r"统计期限[^。]{0,20}?(?:自|为|从)?\s*((?:19|20)\d{2})\s*年")
 _YEAR_OF = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
@@ -138,11 +145,29 @@ def _clean_agency(a: str) -> str | None:
     return a
 
 
+def _title_candidates(head: str) -> list[str]:
+    """The title line, and the title joined with its neighbours when it wraps over lines."""
+    lines = [ln.strip() for ln in head.split("\n")]
+    for i, line in enumerate(lines):
+        if "信息公开" in line and len(line) <= 80:
+            prev = lines[i - 1] if i and len(lines[i - 1]) <= 30 and not _SENTENCE_PUNCT.search(lines[i - 1]) else ""
+            nxt = lines[i + 1] if i + 1 < len(lines) and len(lines[i + 1]) <= 12 else ""
+            return [c for c in (line, line + nxt, prev + line, prev + line + nxt) if c]
+    return []
+
+
 def find_meta(text: str) -> dict:
     """The reporting body and the year reported on ({'agency': str|None, 'year': int|None})."""
     head = text[:3000]
     agency = year = None
-    for m in _TITLE.finditer(head):
+    for cand in _title_candidates(head):
+        m = _TITLE.search(cand)
+        if m:
+            year = int(m.group("y"))
+            agency = _clean_agency(m.group("a")) or _clean_agency(m.group("b"))
+            if agency:
+                break
+    for m in [] if agency else _TITLE.finditer(head):
         a = _clean_agency(m.group("a")) or _clean_agency(m.group("b"))
         if a is None and not m.group("a").strip():  # title broken over two lines: the agency above
             prev = head[:m.start()].rstrip("\n").rsplit("\n", 1)[-1]

@@ -107,22 +107,22 @@ def test_disk_full_leaves_no_half_file_and_a_rerun_finishes(tmp_path, monkeypatc
     src = tmp_path / "in"
     make_inputs(src, 6)
     out = tmp_path / "out"
-    real_fsync, calls = os.fsync, {"n": 0}
+    real_replace, calls = os.replace, {"n": 0}
 
-    def fsync(fd):
+    def replace(src, dst):  # the 5th output cannot be written: the disk is full
         calls["n"] += 1
         if calls["n"] == 5:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_fsync(fd)
+        return real_replace(src, dst)
 
-    monkeypatch.setattr(extract.batch.os, "fsync", fsync)
+    monkeypatch.setattr(extract.batch.os, "replace", replace)
     res = CliRunner().invoke(main, ["extract", str(src), "-o", str(out), "--workers", "1"])
     assert res.exit_code != 0 and "No space left on device" in res.output and "rerun to resume" in res.output
     assert not list(out.glob(".*.tmp"))
     done = load_manifest(out)
     for rec in done.values():  # everything the manifest calls done is a whole JSON file
         json.loads((out / rec["output"]).read_text(encoding="utf-8"))
-    monkeypatch.setattr(extract.batch.os, "fsync", real_fsync)
+    monkeypatch.setattr(extract.batch.os, "replace", real_replace)
     res = CliRunner().invoke(main, ["extract", str(src), "-o", str(out), "--workers", "1"])
     assert res.exit_code == 0, res.output
     assert len(list(out.glob("*.json"))) == 6

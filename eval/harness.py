@@ -74,6 +74,21 @@ def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None
     }
 
 
+def evaluate_rendered(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,
+                      synth: int = 0) -> dict[str, dict]:
+    """Render every gold report as each kind (``pdf``, ``scan``, ``tiff``) and evaluate each.
+
+    The renderings are made here, from the gold (training.render), never stored in git.
+    """
+    import tempfile
+
+    from training.render import build_fixture_set
+
+    work = workdir or Path(tempfile.mkdtemp(prefix="nianbao-render-"))
+    build_fixture_set(gold_dir, work, kinds, include_synth=synth, seed=seed)
+    return {k: evaluate(work / k) for k in kinds}
+
+
 def format_results(r: dict) -> str:
     """A readable summary plus one line per document that missed anything."""
     c, s = r["cells"], r["sections"]

@@ -77,13 +77,20 @@ def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: 
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the full results here.")
 @click.option("--out", "outdir", type=click.Path(file_okay=False), help="Also keep the predictions here.")
 @click.option("--kinds", default="", help="Only these input kinds, e.g. txt,html,pdf.")
-def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str) -> None:
+@click.option("--render", default="", help="Also render the gold reports as these kinds and score them: pdf,scan,tiff.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the renderings.")
+def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str, render: str, seed: int) -> None:
     """Score extraction against the hand-labelled gold JSON in GOLD_DIR."""
-    from eval.harness import evaluate, format_results
+    from eval.harness import evaluate, evaluate_rendered, format_results
 
     results = evaluate(Path(gold_dir), kinds=[k for k in kinds.split(",") if k] or None,
                        outdir=Path(outdir) if outdir else None)
     click.echo(format_results(results))
+    if render:
+        rendered = evaluate_rendered(Path(gold_dir), [k for k in render.split(",") if k], seed=seed)
+        for kind, r in rendered.items():
+            click.echo(f"\n== rendered as {kind} ==\n" + format_results(r))
+        results = {"source": results, "rendered": rendered}
     if json_out:
         from .batch import atomic_write
 

@@ -111,6 +111,7 @@ class Document:
     pages: list[Page] = field(default_factory=list)
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent by readers: ocr, layout, ...
 
     def blocks(self) -> Iterator[tuple[Page, Segment | Table]]:
         """Every block of every page in reading order."""

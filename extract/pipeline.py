@@ -102,6 +102,8 @@ def extract_report(source: str | Path | bytes, *, name: str | None = None, doc_i
         doc = read_document(source, name=name)
         report.kind, report.pages = doc.kind, len(doc.pages)
         report.timings["read"] = time.perf_counter() - t
+        for k, v in doc.timings.items():  # e.g. ocr, layout: spent inside "read"
+            report.timings[k] = v
         analyze(doc, report)
     except NianbaoError as e:
         report.status, report.error = "failed", str(e)

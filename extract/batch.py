@@ -241,35 +241,84 @@ class BatchSummary:
     seconds: float = 0.0
 
 
-def write_outputs_dataset(outdir: Path, fmt: str = "parquet") -> dict[str, Path]:
-    """``reports``/``cells``/``findings`` tables of every report in ``outdir`` (timings and sha256 from the manifest)."""
-    from .dataset import load_reports, write_dataset
-
+def _manifest_index(outdir: Path) -> tuple[dict[str, dict], dict[str, list[str]]]:
+    """(output name → its latest record, output name → inputs recorded as its duplicates)."""
     latest: dict[str, dict] = {}
+    dups: dict[str, list[str]] = {}
     path = outdir / MANIFEST
     for line in (path.read_text(encoding="utf-8").splitlines() if path.exists() else []):
         try:
             rec = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if rec.get("status") != "duplicate" and rec.get("output"):
-            latest[rec["output"][:-5]] = rec
-    dups: dict[str, list[str]] = {}
-    for line in (path.read_text(encoding="utf-8").splitlines() if path.exists() else []):
-        if '"duplicate"' in line:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
+        if not rec.get("output"):
+            continue
+        if rec.get("status") == "duplicate":
             dups.setdefault(rec["output"][:-5], []).append(rec["input"])
+        else:
+            latest[rec["output"][:-5]] = rec
+    return latest, dups
 
-    def with_timings() -> Iterator[dict]:
-        for r in load_reports(outdir):
-            r["timings"] = (latest.get(r["doc_id"]) or {}).get("timings") or {}
+
+def _dataset_part(files: list[str], partdir: str, extra: dict[str, dict], timings: dict[str, dict]) -> None:
+    """Write the dataset tables of some report files into ``partdir`` (runs in a worker)."""
+    from .dataset import write_dataset
+
+    def reports() -> Iterator[dict]:
+        for f in files:
+            r = json.loads(Path(f).read_text(encoding="utf-8"))
+            r["timings"] = timings.get(r.get("doc_id"), {})
             yield r
 
+    write_dataset(reports(), Path(partdir), fmt="parquet", extra=extra)
+
+
+def write_outputs_dataset(outdir: Path, fmt: str = "parquet", workers: int = 1) -> dict[str, Path]:
+    """``reports``/``cells``/``findings`` tables of every report in ``outdir`` (timings and sha256 from
+    the manifest), built in ``workers`` processes, each on a share of the reports."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from .dataset import TABLES, _is_report, write_dataset
+
+    latest, dups = _manifest_index(outdir)
+    files = []
+    for p in sorted(outdir.glob("*.json")):
+        if p.name.startswith("."):
+            continue
+        files.append(str(p))
     extra = {doc: {"sha256": rec.get("sha256"), "duplicate_inputs": dups.get(doc, [])} for doc, rec in latest.items()}
-    return write_dataset(with_timings(), outdir, fmt=fmt, extra=extra)
+    timings = {doc: rec.get("timings") or {} for doc, rec in latest.items()}
+    if workers <= 1 or len(files) < 200:
+        reports = (r for r in (json.loads(Path(f).read_text(encoding="utf-8")) for f in files) if _is_report(r))
+        return write_dataset(({**r, "timings": timings.get(r["doc_id"], {})} for r in reports), outdir, fmt=fmt,
+                             extra=extra)
+    from pebble import ProcessPool
+
+    shares = [files[i::workers] for i in range(workers)]
+    with tempfile.TemporaryDirectory(dir=outdir, prefix=".dataset-") as tmp:
+        parts = [Path(tmp) / f"part{i}" for i in range(workers)]
+        with ProcessPool(max_workers=workers) as pool:
+            futs = [pool.schedule(_dataset_part, args=(share, str(part), {d: extra.get(d, {}) for d in extra}, timings))
+                    for share, part in zip(shares, parts)]
+            for f in futs:
+                f.result()
+        paths = {}
+        for t in TABLES:
+            table = pa.concat_tables([pq.read_table(part / f"{t}.parquet") for part in parts], promote_options="default")
+            target = outdir / f"{t}.{fmt}"
+            fd, tmpfile = tempfile.mkstemp(dir=outdir, prefix=f".{target.name}.", suffix=".tmp")
+            os.close(fd)
+            if fmt == "parquet":
+                pq.write_table(table, tmpfile, compression="zstd")
+            else:
+                with open(tmpfile, "wb") as fh:
+                    fh.write(b"\xef\xbb\xbf")
+                    pacsv.write_csv(table, fh)
+            os.replace(tmpfile, target)
+            paths[t] = target
+        return paths
 
 
 def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: int = 1, timeout: float | None = None,
@@ -345,7 +394,7 @@ def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: in
                       "status": "duplicate", "duplicate_of": original.display})
         summary.duplicates += 1
     if dataset:
-        write_outputs_dataset(out, dataset)
+        write_outputs_dataset(out, dataset, workers=workers)
     summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -194,6 +194,8 @@ def _local(jobs: list[tuple[Item, str]], workers: int, timeout: float | None,
         return
     from pebble import ProcessExpired, ProcessPool
 
+    # each worker's OCR gets its share of the cores instead of all of them
+    os.environ.setdefault("NIANBAO_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, workers))))
     with ProcessPool(max_workers=max(1, workers)) as pool:
         futures = {pool.schedule(work, args=(it.path, it.member, d), timeout=timeout): (it, d) for it, d in jobs}
         for fut in as_completed(futures):

@@ -20,7 +20,7 @@ from .report import CellSource, Report
 from .rules import (Finding, Structure, arithmetic_findings, empty_cell_findings, structure_findings,
                     type_findings)
 from .schema import cell_keys
-from .sections import detect_layout, find_meta, find_sections, period_year, table_regions
+from .sections import detect_layout, find_meta, find_sections, period_year, repair_ocr_heading, table_regions
 from .tables import ParsedTables, parse_tables
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,12 @@ def analyze(doc: Document, report: Report) -> Report:
     printed_empty = {k: None for k, c in parsed.cells.items() if c.how == "empty"}
     findings += empty_cell_findings(printed_empty, parsed.present)
     report.timings["rules"] = time.perf_counter() - t
-    report.layout, report.meta, report.sections = layout, meta, [h.text for h in sections]
+    ocr_pages = {p.number for p in doc.pages if p.ocr}
+    heads = []
+    for h in sections:
+        o = flat.origin(h.start)
+        heads.append(repair_ocr_heading(h.text) if o is not None and o.page in ocr_pages else h.text)
+    report.layout, report.meta, report.sections = layout, meta, heads
     report.cells, report.findings = cells, findings
     report.provenance = _provenance(flat, parsed, keys)
     # a reading the parser chose (a split, a placement) that the table's arithmetic then rejects is a doubt

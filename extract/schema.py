@@ -187,6 +187,17 @@ SECTIONS = (
 )
 
 
+# Headings as real reports print them (beyond the official wording above), used to repair a
+# heading that OCR misread by a character or two.
+HEADING_VARIANTS = (
+    "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开工作被申请行政复议、提起行政诉讼情况",
+    "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+    "四、政府信息公开行政复议、行政诉讼的情况", "五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况",
+    "五、政府信息公开工作存在的主要问题及改进措施", "五、存在的主要问题及改进措施", "六、其他需要报告的事项",
+)
+
+
 def cell_keys(layout: str) -> list[str]:
     """Every canonical cell key of a layout, in table order (FORMAT.md)."""
     return LAYOUTS[layout].keys()

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 from .flat import EMPTY, SEP, SOFT
-from .schema import LAYOUTS, SECTIONS
+from difflib import SequenceMatcher
+
+from .schema import HEADING_VARIANTS, LAYOUTS, SECTIONS
 
 
 @dataclass
@@ -69,6 +71,25 @@ def find_sections(text: str) -> list[Heading]:
                 pos = end
                 break
     return out
+
+
+def repair_ocr_heading(text: str) -> str:
+    """The known printed heading an OCR'd heading most likely is, when it is off by a character or two.
+
+    >>> repair_ocr_heading("四、政府信息公开工作请行政复议、提起行政诉讼情况")
+    '四、政府信息公开工作被申请行政复议、提起行政诉讼情况'
+    >>> repair_ocr_heading("五、今年工作的不足")
+    '五、今年工作的不足'
+    """
+    best, score = text, 0.0
+    for v in HEADING_VARIANTS:
+        if v[0] != text[:1]:
+            continue
+        r = SequenceMatcher(None, text, v).ratio()
+        if r > score:
+            best, score = v, r
+    distance = max(len(text), len(best)) * (1 - score)
+    return best if score >= 0.88 and distance <= 3 else text
 
 
 # ------------------------------------------------------------------ regions of the three tables

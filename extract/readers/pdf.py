@@ -6,7 +6,9 @@ lines/rects/curves and hairline filled rects. Filled boxes without a stroke (whi
 rulings, so they do not turn paragraphs into one-column "tables". A merged cell comes out
 once, with spans counted against the table's grid lines. Lines in the page margins that
 are page numbers or repeat on most pages get ``role="furniture"``. Pages without a usable
-text layer are left empty with a warning; :func:`page_needs_ocr` is the hook for OCR.
+text layer (:func:`page_needs_ocr`: scans, unmapped fonts) are rendered at 200 dpi and read
+by OCR (:func:`extract.scan.ocr_page`, boxes converted to points, ``Page.ocr=True``); they
+stay empty, with a warning, when OCR finds no text or is not installed.
 
 Example:
     >>> doc = read_pdf(open("report.pdf", "rb").read(), "report.pdf")  # doctest: +SKIP
@@ -38,6 +40,7 @@ MIN_TEXT_CHARS = 20        # fewer usable characters than this (on a page with i
 MAX_BAD_GLYPHS = 0.3       # share of (cid:NN) / private-use / U+FFFD glyphs that makes a page unusable
 REPEAT_BAND = 0.06         # top/bottom share of the page where repeated lines are headers/footers
 PAGE_NO_BAND = 0.12        # page numbers: GB/T 9704 prints them ~9% above the bottom edge
+OCR_DPI = 200              # pages without a text layer are rendered at this resolution for OCR
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                                   "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 _PAGE_NO = re.compile(r"^(?:[-—–－一_·•\s]*\d{1,4}[-—–－一_·•\s]*|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?"
@@ -254,8 +257,30 @@ def _open(data: bytes) -> Any:
     return pdf
 
 
+def _ocr_page(data: bytes, number: int, page: Any, order: Iterator[int], doc: Document, source: str) -> Page:
+    """A page without a usable text layer, rendered at OCR_DPI and read by OCR (boxes in points).
+
+    Left empty with the warning "no usable text layer" when OCR finds nothing or cannot run.
+    """
+    from ..ocr import OcrUnavailable, default_backend
+    from ..scan import ocr_page, render_pdf_pages, renumber, scale_page, timed
+
+    try:
+        backend = default_backend()
+        with timed(doc.timings, "render"):
+            (image,) = render_pdf_pages(data, [number], dpi=OCR_DPI)
+        out = scale_page(ocr_page(image, number, backend, timings=doc.timings), 72 / OCR_DPI)
+    except OcrUnavailable as e:
+        log.warning("%s: page %d has no text layer and OCR is unavailable: %s", source, number, e)
+        out = Page(number=number, width=float(page.width), height=float(page.height))
+    renumber(out, order)
+    if not out.segments and not out.tables:
+        doc.warnings.append(f"page {number}: no usable text layer")
+    return out
+
+
 def read_pdf(data: bytes, source: str, *, max_pages: int = 300) -> Document:
-    """Read a text-layer PDF into a Document (kind="pdf"); raise ReadError when it cannot be read.
+    """Read a PDF into a Document (kind="pdf"), scanned pages through OCR; raise ReadError when it cannot be read.
 
     >>> doc = read_pdf(open("report.pdf", "rb").read(), "report.pdf")  # doctest: +SKIP
     >>> doc.kind, len(doc.pages), doc.warnings  # doctest: +SKIP
@@ -269,8 +294,7 @@ def read_pdf(data: bytes, source: str, *, max_pages: int = 300) -> Document:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 if page_needs_ocr(page):
-                    doc.pages.append(Page(number=number, width=float(page.width), height=float(page.height)))
-                    doc.warnings.append(f"page {number}: no usable text layer")
+                    doc.pages.append(_ocr_page(data, number, page, order, doc, source))
                 else:
                     doc.pages.append(_read_page(page, number, order))
             except Exception as e:  # one damaged page should not lose the others

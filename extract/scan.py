@@ -1,0 +1,742 @@
+"""Scanned pages → :class:`~extract.document.Page`: deskew, OCR once, tables from their rulings.
+
+The steps of :func:`ocr_page`, all on one page image (RGB, pixels):
+
+1. **deskew**: the angle whose projection of the dark pixels gives the sharpest row
+   profile (text lines and table rules both count), searched over ±3°; the page is rotated
+   back when it is off by more than 0.05°.
+2. **rulings**: horizontal and vertical rules by morphological opening with long thin
+   kernels; a rule is kept only when both its ends meet a rule of the other direction
+   (so an underline or a "——" in a cell is not a rule).
+3. **grid**: the rules of one connected frame give the table's grid lines; two neighbouring
+   grid cells are one merged cell when no rule separates them, like a bordered Word table:
+   the 表三 header's "申请人情况" spans 7 columns, "三、本年度办理结果" spans 22 rows.
+4. **OCR** once, on the page with the rules painted out (a rule beside a digit reads as
+   "1" or "|"); every character has its own box, so a detected line that runs across a
+   rule is split between the cells it covers.
+5. **cells**: characters go to the cell under their centre; a cell with no text is kept
+   as a cell with text ``""`` (a printed-empty cell). Number-like cell text gets
+   :func:`extract.ocr.hygiene.fix_number`; a repaired cell's confidence is ×0.8. An empty cell
+   that still shows ink is read again on its own (the page-wide detector can miss a lone
+   digit); if that finds nothing either it stays empty with confidence 0.3.
+6. **layout** (optional, rapid-layout's bundled CDLA model): header/footer regions mark
+   furniture; a *table* region with no rules becomes a Table from the alignment of the OCR
+   boxes (:func:`table_from_alignment`). CDLA's "title" is not used: it mislabels section
+   headings, which the parser finds in the text anyway.
+7. everything else: one :class:`Segment` per visual line, top to bottom; page numbers and
+   lines in header/footer regions near the edges get ``role="furniture"``.
+
+Boxes are in the pixels of the deskewed image (:func:`scale_page` converts, e.g. to PDF points).
+
+Example:
+    >>> from extract.ocr import get_backend
+    >>> page = ocr_page(image, 1, get_backend())                    # doctest: +SKIP
+    >>> [(c.text, c.row, c.col, c.col_span) for c in page.tables[0].cells][:2]   # doctest: +SKIP
+    [('(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)', 0, 0, 3), ('申请人情况', 0, 3, 7)]
+"""
+from __future__ import annotations
+
+import bisect
+import contextlib
+import functools
+import logging
+import math
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+import cv2
+import numpy as np
+
+from .document import Box, Cell, Page, Segment, Table
+from .ocr import OcrBackend, OcrLine, OcrUnavailable, OcrWord, adopt_library_logs
+from .ocr.hygiene import fix_number, looks_numeric
+
+if TYPE_CHECKING:
+    from rapid_layout import RapidLayout
+
+log = logging.getLogger(__name__)
+
+MAX_SKEW = 3.0            # degrees searched either way
+MIN_SKEW = 0.05           # below this the page is left as it is
+FIXED_CONFIDENCE = 0.8    # factor for a number cell hygiene repaired
+INKED_EMPTY_CONFIDENCE = 0.3
+EDGE_BAND = 0.12          # top/bottom share of the page where furniture lives
+_PAGE_NO = re.compile(r"^[-—–－一_·•.\s]*(\d{1,4}|第\s*\d{1,4}\s*页(\s*[,，]?\s*共\s*\d{1,4}\s*页)?"
+                      r"|\d{1,4}\s*[/／]\s*\d{1,4})[-—–－一_·•.\s]*$")
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\uffef]")
+_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.,，]")
+
+
+# ------------------------------------------------------------------ deskew
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """An RGB (or already gray) uint8 image as one gray channel."""
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+    """The rotation in degrees (counter-clockwise positive, as ``cv2.getRotationMatrix2D``)
+    that makes the page's lines horizontal; 0.0 for a blank page.
+
+    >>> page = np.full((400, 600), 255, np.uint8); page[100:103, 50:550] = 0; page[200:203, 50:550] = 0
+    >>> estimate_skew(page)
+    0.0
+    """
+    scale = min(1.0, 1000 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(bw)
+    if len(xs) < 200:
+        return 0.0
+    if len(xs) > 300_000:
+        pick = np.random.default_rng(0).choice(len(xs), 300_000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs.astype(np.float64) - small.shape[1] / 2
+    ys = ys.astype(np.float64)
+
+    def sharpness(angle: float) -> float:
+        a = math.radians(angle)
+        rows = np.round(ys * math.cos(a) - xs * math.sin(a)).astype(np.int64)
+        counts = np.bincount(rows - rows.min())
+        return float(np.dot(counts, counts))
+
+    def search(angles: np.ndarray) -> float:  # the sharpest; of equals, the smallest turn
+        return float(max(angles, key=lambda a: (sharpness(a), -abs(a))))
+
+    best = search(np.arange(-max_angle, max_angle + 1e-9, 0.25))
+    best = search(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.025))
+    return round(float(best), 3) if abs(best) >= MIN_SKEW else 0.0
+
+
+def rotate(image: np.ndarray, angle: float) -> np.ndarray:
+    """The image turned by ``angle`` degrees (counter-clockwise) about its centre, same size, white fill."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    fill = (255,) * (1 if image.ndim == 2 else image.shape[2])
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+
+
+def deskew(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """The page turned straight, and the angle it was turned by."""
+    angle = estimate_skew(to_gray(image))
+    return (rotate(image, angle) if angle else image), angle
+
+
+# ------------------------------------------------------------------ rulings and grids
+@dataclass
+class Grid:
+    """A ruled table: grid line positions and its cells as (row, col, row_span, col_span)."""
+
+    xs: list[float]
+    ys: list[float]
+    cells: list[tuple[int, int, int, int]] = field(default_factory=list)
+    rules: list[Box] = field(default_factory=list)  # the rule segments drawn, page pixels
+
+    @property
+    def box(self) -> Box:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def cell_box(self, cell: tuple[int, int, int, int]) -> Box:
+        r, c, rs, cs = cell
+        return (self.xs[c], self.ys[r], self.xs[c + cs], self.ys[r + rs])
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0: a local threshold, robust to uneven scan lighting."""
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rule pixels of a binarized page (morphological opening)."""
+    h, w = ink.shape
+    hk, vk = max(25, w // 35), max(25, h // 60)
+
+    def keep(length: tuple[int, int], bridge: tuple[int, int]) -> np.ndarray:
+        m = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge))
+        m = cv2.morphologyEx(m, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, length))
+        return cv2.morphologyEx(m, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge[0] * 3, bridge[1] * 3)))
+    return keep((hk, 1), (5, 1)), keep((1, vk), (1, 5))
+
+
+def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, float, float, Box]]:
+    """Rule segments of a mask as (position, start, end, bbox): y, x0, x1 for horizontal ones."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for x, y, w, h, _ in stats[1:n]:
+        box = (float(x), float(y), float(x + w), float(y + h))
+        out.append((y + h / 2, x, x + w, box) if horizontal else (x + w / 2, y, y + h, box))
+    return out
+
+
+def _cluster(values: Iterable[float], tol: float) -> list[float]:
+    """Positions closer than ``tol`` merged into their mean.
+
+    >>> _cluster([10, 12, 50, 51, 90], 4)
+    [11.0, 50.5, 90.0]
+    """
+    groups: list[list[float]] = []
+    for v in sorted(values):
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [float(np.mean(g)) for g in groups]
+
+
+def _near(v: float, grid: Sequence[float], tol: float) -> bool:
+    i = bisect.bisect_left(grid, v)
+    return any(0 <= j < len(grid) and abs(grid[j] - v) <= tol for j in (i - 1, i))
+
+
+def _walls(mask: np.ndarray, at: float, lo: float, hi: float, vertical: bool, reach: int = 4) -> bool:
+    """True when a rule covers most of the boundary ``lo..hi`` at ``at``."""
+    a, lo_i, hi_i = int(round(at)), int(lo) + 3, int(hi) - 3
+    if hi_i <= lo_i:
+        return True
+    if vertical:
+        band = mask[lo_i:hi_i, max(0, a - reach): a + reach + 1]
+        return bool(band.size) and band.any(axis=1).mean() >= 0.6
+    band = mask[max(0, a - reach): a + reach + 1, lo_i:hi_i]
+    return bool(band.size) and band.any(axis=0).mean() >= 0.6
+
+
+def _merge_cells(grid: Grid, rules: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Grid positions joined where no rule (in the ``rules`` mask) separates them, as merged-once cells."""
+    n_r, n_c = len(grid.ys) - 1, len(grid.xs) - 1
+    parent = list(range(n_r * n_c))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_r):
+        for c in range(n_c):
+            if c + 1 < n_c and not _walls(rules, grid.xs[c + 1], grid.ys[r], grid.ys[r + 1], True):
+                parent[find(r * n_c + c + 1)] = find(r * n_c + c)
+            if r + 1 < n_r and not _walls(rules, grid.ys[r + 1], grid.xs[c], grid.xs[c + 1], False):
+                parent[find((r + 1) * n_c + c)] = find(r * n_c + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for i in range(n_r * n_c):
+        groups.setdefault(find(i), []).append(divmod(i, n_c))
+    cells = []
+    for members in groups.values():
+        rows, cols = [m[0] for m in members], [m[1] for m in members]
+        r0, c0, rs, cs = min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
+        if rs * cs == len(members):
+            cells.append((r0, c0, rs, cs))
+        else:  # not a rectangle (a broken rule): keep the grid positions apart
+            cells.extend((r, c, 1, 1) for r, c in members)
+    return sorted(cells)
+
+
+def rule_mask(shape: tuple[int, int], rules: Iterable[Box], grow: int = 2) -> np.ndarray:
+    """A mask with the given rule boxes drawn, ``grow`` pixels wider on each side."""
+    mask = np.zeros(shape, np.uint8)
+    for x0, y0, x1, y1 in rules:
+        cv2.rectangle(mask, (int(x0) - grow, int(y0) - grow), (int(x1) + grow - 1, int(y1) + grow - 1), 255, -1)
+    return mask
+
+
+def _ends(cross: list, along: list, tol: float, extent: int) -> list[float]:
+    """Grid positions for the rules in ``along``' direction: where the ``along`` rules are, plus
+    the frame's edges where the long ``cross`` rules end without one (a table printed without
+    its outer left/right or top/bottom border).
+    """
+    grid = _cluster((s[0] for s in along), tol)
+    long = [s for s in cross if s[2] - s[1] >= 0.3 * extent]
+    for edge in ([min(s[1] for s in long), max(s[2] for s in long)] if len(long) >= 2 else []):
+        if not _near(edge, grid, 1.5 * tol):
+            bisect.insort(grid, float(edge))
+    return grid
+
+
+def find_grids(hmask: np.ndarray, vmask: np.ndarray) -> list[Grid]:
+    """The ruled tables of a page (at least two columns), top to bottom.
+
+    Text strokes that happen to form long runs are dropped: a rule must meet rules of the
+    other direction at both its ends, and a frame narrower than a tenth of the page (the
+    strokes of a large 国 or 田 in a title) is no table.
+    """
+    frame = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
+    grids = []
+    tol = 8.0
+    min_w, min_h = max(150, hmask.shape[1] // 10), 40
+    for k in range(1, n):
+        x, y, w, h, _ = stats[k]
+        if w < min_w or h < min_h:
+            continue
+        own = (labels[y:y + h, x:x + w] == k).astype(np.uint8)
+        hseg, vseg = _segments(hmask[y:y + h, x:x + w] * own, True), _segments(vmask[y:y + h, x:x + w] * own, False)
+        for _ in range(3):
+            ys, xs = _ends(vseg, hseg, tol, h), _ends(hseg, vseg, tol, w)
+            hseg = [s for s in hseg if _near(s[1], xs, 1.5 * tol) and _near(s[2], xs, 1.5 * tol)]
+            vseg = [s for s in vseg if _near(s[1], ys, 1.5 * tol) and _near(s[2], ys, 1.5 * tol)]
+        ys, xs = _ends(vseg, hseg, tol, h), _ends(hseg, vseg, tol, w)
+        if vseg and ys:  # a table a page break left open: its columns end where no rule is
+            top, bottom = min(s[1] for s in vseg), max(s[2] for s in vseg)
+            if ys[0] - top > 15:
+                ys.insert(0, float(top))
+            if bottom - ys[-1] > 15:
+                ys.append(float(bottom))
+        if len(xs) < 3 or len(ys) < 2 or xs[-1] - xs[0] < min_w or min(np.diff(xs)) < 12 or min(np.diff(ys)) < 12:
+            continue  # a boxed paragraph, a lone rule or strokes of large characters, not a table
+        rules = [(b[0] + x, b[1] + y, b[2] + x, b[3] + y) for *_, b in hseg + vseg]
+        grid = Grid([v + x for v in xs], [v + y for v in ys], rules=rules)
+        grid.cells = _merge_cells(grid, rule_mask(hmask.shape, rules, grow=0))
+        grids.append(grid)
+    return sorted(grids, key=lambda g: g.ys[0])
+
+
+# ------------------------------------------------------------------ text assembly
+def squeeze(text: str) -> str:
+    """Collapse spaces; drop those between CJK characters.
+
+    >>> squeeze("一、 本年 新收  2 件")
+    '一、本年新收 2 件'
+    """
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"(?<=\S) (?=\S)", lambda m: "" if _CJK.match(text[m.start() - 1]) and _CJK.match(text[m.end()])
+                  else " ", text)
+
+
+def join_words(words: Sequence[OcrWord]) -> str:
+    """Characters of one visual line, left to right; a gap wider than half a character is a space."""
+    out, prev = [], None
+    for w in sorted(words, key=lambda w: w.box[0]):
+        if prev is not None and w.box[0] - prev.box[2] > 0.5 * max(1.0, prev.box[3] - prev.box[1]):
+            out.append(" ")
+        out.append(w.text)
+        prev = w
+    return squeeze("".join(out))
+
+
+def _visual_lines(parts: list[tuple[Box, str, float]]) -> list[list[tuple[Box, str, float]]]:
+    """Pieces of text grouped into visual lines (vertical overlap), top to bottom, left to right."""
+    rows: list[list[tuple[Box, str, float]]] = []
+    for p in sorted(parts, key=lambda p: (p[0][1] + p[0][3]) / 2):
+        mid, h = (p[0][1] + p[0][3]) / 2, p[0][3] - p[0][1]
+        if rows:
+            last = rows[-1]
+            top, bottom = min(q[0][1] for q in last), max(q[0][3] for q in last)
+            if top <= mid <= bottom and abs(mid - (top + bottom) / 2) < 0.5 * max(h, bottom - top):
+                last.append(p)
+                continue
+        rows.append([p])
+    return [sorted(r, key=lambda p: p[0][0]) for r in rows]
+
+
+def _union(boxes: Iterable[Box]) -> Box:
+    bs = list(boxes)
+    return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+def _inside(point: tuple[float, float], box: Box, pad: float = 0.0) -> bool:
+    return box[0] - pad <= point[0] <= box[2] + pad and box[1] - pad <= point[1] <= box[3] + pad
+
+
+def _number_hygiene(cell: Cell) -> None:
+    if cell.text and looks_numeric(cell.text):
+        fixed, changed = fix_number(cell.text)
+        if changed:
+            log.debug("number cell %r read as %r", cell.text, fixed)
+            cell.text, cell.confidence = fixed, cell.confidence * FIXED_CONFIDENCE
+
+
+def grid_table(grid: Grid, pieces: dict[int, list[tuple[int, OcrWord, OcrLine]]], ink: np.ndarray | None,
+               page_number: int) -> Table:
+    """A Grid and the OCR characters under each of its cells → Table (empty cells included)."""
+    cells = []
+    for i, spec in enumerate(grid.cells):
+        r, c, rs, cs = spec
+        box = grid.cell_box(spec)
+        got = pieces.get(i, [])
+        by_line: dict[int, list[OcrWord]] = {}
+        for line_id, word, _ in got:
+            by_line.setdefault(line_id, []).append(word)
+        parts = []
+        for line_id, words in by_line.items():
+            line = next(l for k, _, l in got if k == line_id)
+            whole = len(words) == len(line.words)
+            parts.append((_union(w.box for w in words), squeeze(line.text) if whole else join_words(words),
+                          line.confidence if whole else min(w.confidence for w in words)))
+        text = squeeze(" ".join(p[1] for row in _visual_lines(parts) for p in row))
+        conf = min((p[2] for p in parts), default=1.0)
+        if not text and ink is not None and _inked(ink, box):
+            conf = INKED_EMPTY_CONFIDENCE
+            log.debug("page %d: cell (%d, %d) shows ink but no text was read", page_number, r, c)
+        cell = Cell(text=text, row=r, col=c, row_span=rs, col_span=cs, box=box, confidence=round(conf, 4))
+        _number_hygiene(cell)
+        cells.append(cell)
+    return Table(cells=cells, page=page_number, box=grid.box)
+
+
+def reread_inked_cells(table: Table, clean: np.ndarray, backend: OcrBackend, limit: int = 40) -> int:
+    """Read again, on its own, each cell that shows ink but got no text (a lone digit the
+    page-wide detector missed); returns how many cells got text. A cell read this way keeps
+    90% of the recognizer's confidence."""
+    found = 0
+    for cell in [c for c in table.cells if not c.text and c.confidence == INKED_EMPTY_CONFIDENCE][:limit]:
+        x0, y0, x1, y1 = (int(v) for v in cell.box)
+        crop = clean[max(0, y0 + 3): y1 - 2, max(0, x0 + 3): x1 - 2]
+        if crop.size == 0:
+            continue
+        pad = max(16, crop.shape[0] // 2)
+        lines = backend.recognize(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255)))
+        text = squeeze(" ".join(l.text for l in sorted(lines, key=lambda l: (l.box[1], l.box[0]))))
+        if text:
+            cell.text, cell.confidence = text, round(0.9 * min(l.confidence for l in lines), 4)
+            _number_hygiene(cell)
+            found += 1
+    if found:
+        log.debug("page %d: %d inked empty cells read on their own", table.page, found)
+    return found
+
+
+def _inked(ink: np.ndarray, box: Box, margin: int = 6) -> bool:
+    """True when a cell (rules painted out) still holds a blot of ink the size of a digit."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    inner = ink[y0 + margin: y1 - margin, x0 + margin: x1 - margin]
+    if inner.size == 0:
+        return False
+    inner = cv2.morphologyEx(inner, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return int(np.count_nonzero(inner)) > 40  # a 9-pt digit at 200 dpi leaves ~100 pixels, specks none
+
+
+# ------------------------------------------------------------------ tables without rules
+def _tokens(lines: Sequence[OcrLine], region: Box) -> list[tuple[Box, str, float]]:
+    """The characters of ``lines`` inside ``region``, cut into runs at gaps wider than a character."""
+    out = []
+    for line in lines:
+        words = sorted((w for w in line.words if _inside(w.center, region)), key=lambda w: w.box[0])
+        run: list[OcrWord] = []
+        for w in words:
+            if run and w.box[0] - run[-1].box[2] > 0.8 * max(1.0, w.box[3] - w.box[1]):
+                out.append((_union(x.box for x in run), join_words(run), min(x.confidence for x in run)))
+                run = []
+            run.append(w)
+        if run:
+            out.append((_union(x.box for x in run), join_words(run), min(x.confidence for x in run)))
+    return out
+
+
+def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int = 1) -> Table | None:
+    """A table printed without rules, recovered from how its OCR text lines up.
+
+    Rows are text runs on one baseline; column boundaries are the x ranges that (almost) no
+    row prints into, so a header spanning several columns does not close a gap. A run that
+    covers several columns gets a ``col_span``; a column a row leaves blank is an empty cell.
+    Returns None when the region does not look like a table (fewer than 2 rows or 2 columns).
+
+    >>> words = lambda t, x, y: [OcrWord(ch, (x + 20 * i, y, x + 20 * i + 18, y + 20), 0.9) for i, ch in enumerate(t)]
+    >>> rows = [("项目", 0, "数量", 200), ("规章", 0, "3", 200), ("文件", 0, "12", 200)]
+    >>> lines = [OcrLine(t, (x, 40 * i, x + 40, 40 * i + 20), 0.9, words(t, x, 40 * i))
+    ...          for i, (a, ax, b, bx) in enumerate(rows) for t, x in ((a, ax), (b, bx))]
+    >>> t = table_from_alignment(lines, (0, 0, 300, 200))
+    >>> t.grid()
+    [['项目', '数量'], ['规章', '3'], ['文件', '12']]
+    """
+    tokens = _tokens(lines, region)
+    if len(tokens) < 4:
+        return None
+    heights = [t[0][3] - t[0][1] for t in tokens]
+    rows = _visual_lines(tokens)
+    if len(rows) < 2 or sum(len(r) >= 2 for r in rows) < max(2, len(rows) / 2):
+        return None  # running text, not rows of cells
+    x0 = int(min(t[0][0] for t in tokens))
+    cover = np.zeros(int(max(t[0][2] for t in tokens)) - x0 + 2, np.int32)
+    for row in rows:
+        seen = np.zeros_like(cover, dtype=bool)
+        for (bx, _, _) in row:
+            seen[int(bx[0]) - x0: int(bx[2]) - x0 + 1] = True
+        cover += seen
+    gap = cover <= max(1, len(rows) // 5)
+    min_gap = 0.5 * float(np.median(heights))
+    bounds, start = [], None
+    for i, g in enumerate(np.append(gap, False)):
+        if g and start is None:
+            start = i
+        elif not g and start is not None:
+            if i - start >= min_gap and start > 0 and i < len(cover) - 1:
+                bounds.append(x0 + (start + i) / 2)
+            start = None
+    if not bounds:
+        return None
+    edges = [float(x0)] + bounds + [float(x0 + len(cover))]
+
+    def col(x: float) -> int:
+        return max(0, min(len(edges) - 2, bisect.bisect_right(edges, x) - 1))
+
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        taken: dict[int, Cell] = {}
+        for bx, text, conf in row:
+            c0, c1 = col(bx[0] + 2), col(bx[2] - 2)
+            if c0 in taken:
+                prev = taken[c0]
+                prev.text, prev.confidence = squeeze(prev.text + " " + text), min(prev.confidence, conf)
+                continue
+            cell = Cell(text=text, row=r, col=c0, col_span=max(1, c1 - c0 + 1), box=bx, confidence=round(conf, 4))
+            for c in range(c0, c0 + cell.col_span):
+                taken.setdefault(c, cell)
+            cells.append(cell)
+        top, bottom = min(b[0][1] for b in row), max(b[0][3] for b in row)
+        for c in range(len(edges) - 1):
+            if c not in taken:
+                cells.append(Cell(text="", row=r, col=c, box=(edges[c], top, edges[c + 1], bottom)))
+    for cell in cells:
+        _number_hygiene(cell)
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(cells=cells, page=page_number, box=_union(c.box for c in cells))
+
+
+# ------------------------------------------------------------------ layout model
+@functools.lru_cache(maxsize=1)
+def layout_engine() -> "RapidLayout":
+    """rapid-layout with its bundled CDLA model (path passed explicitly; nothing is downloaded)."""
+    adopt_library_logs(["RapidLayout", "rapid_layout.inference_engine.base", "rapid_layout.utils.typings",
+                        "rapid_layout.model_handler.main", "rapid_layout.model_handler.utils",
+                        "rapid_layout.inference_engine.onnxruntime.main",
+                        "rapid_layout.inference_engine.onnxruntime.provider_config"], "rapid_layout", log)
+    try:
+        import rapid_layout
+        from rapid_layout import RapidLayout
+    except ImportError as e:
+        raise OcrUnavailable(f"rapid-layout is not installed ({e}): pip install rapid-layout==1.2.1") from e
+    model = Path(rapid_layout.__file__).resolve().parent / "models" / "layout_cdla.onnx"
+    if not model.is_file():
+        raise OcrUnavailable(f"rapid-layout's bundled CDLA model is missing: {model}; reinstall rapid-layout==1.2.1")
+    threads = os.environ.get("NIANBAO_OCR_THREADS", "")
+    cfg = {"intra_op_num_threads": int(threads)} if threads.isdigit() else {}
+    engine = RapidLayout(model_type="pp_layout_cdla", model_dir_or_path=str(model), engine_cfg=cfg)
+    adopt_library_logs([], "rapid_layout", log)
+    return engine
+
+
+def layout_regions(image: np.ndarray) -> list[tuple[str, Box]]:
+    """(class, box) of the CDLA regions of an RGB page: text, title, table, header, footer, …"""
+    res = layout_engine()(np.ascontiguousarray(image[:, :, ::-1]))  # rapid-layout takes arrays as BGR
+    if res.boxes is None:
+        return []
+    return [(str(name), tuple(float(v) for v in box)) for box, name in zip(res.boxes, res.class_names)]
+
+
+# ------------------------------------------------------------------ the page
+def _segments_of(parts: list[tuple[Box, str, float]], page_number: int) -> list[Segment]:
+    """Text outside tables as one Segment per visual line (boxes the detector split are joined,
+    with a space across a gap wider than a character), confidence the lowest of its pieces."""
+    out = []
+    for row in _visual_lines(parts):
+        text, prev = "", None
+        for box, t, _ in row:
+            if prev is not None and box[0] - prev[2] > 0.8 * (box[3] - box[1]):
+                text += " "
+            text += t
+            prev = box
+        out.append(Segment(text=squeeze(text), page=page_number, box=_union(p[0] for p in row),
+                           confidence=round(min(p[2] for p in row), 4)))
+    return out
+
+
+def _mark_page_furniture(page: Page, regions: list[tuple[str, Box]]) -> None:
+    """Page numbers near the top or bottom edge; lines in CDLA header/footer regions there too,
+    but only in small print: CDLA calls a report's title "header" as readily as a 页眉."""
+    edges = [box for name, box in regions if name in ("header", "footer")]
+    heights = sorted(s.box[3] - s.box[1] for s in page.segments)
+    typical = heights[len(heights) // 2] if heights else 0.0
+    for seg in page.segments:
+        mid = (seg.box[1] + seg.box[3]) / 2
+        if not (mid <= page.height * EDGE_BAND or mid >= page.height * (1 - EDGE_BAND)):
+            continue
+        center = ((seg.box[0] + seg.box[2]) / 2, mid)
+        small = seg.box[3] - seg.box[1] <= 0.9 * typical
+        if _PAGE_NO.match(seg.text) or (small and any(_inside(center, b, 4) for b in edges)):
+            seg.role = "furniture"
+
+
+def blank(gray: np.ndarray) -> bool:
+    """True for a page with no more ink than scanner specks (nothing to read).
+
+    >>> blank(np.full((100, 100), 255, np.uint8))
+    True
+    """
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA) if max(gray.shape) > 1000 else gray
+    dark = cv2.morphologyEx((small < 128).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return int(np.count_nonzero(dark)) < 30
+
+
+def _center(box: Box) -> tuple[float, float]:
+    return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+
+
+def assign_words(lines: Sequence[OcrLine], grids: Sequence[Grid]) -> tuple[list[dict[int, list]], list[OcrLine]]:
+    """Each OCR character to the grid cell under its centre; what no grid holds stays running text.
+
+    Returns, per grid, ``{cell index: [(line index, word, line), ...]}``, and the lines (or the
+    parts of lines, when a line runs out of a table) outside every grid.
+    """
+    where = []  # per grid: grid position -> index of the (merged) cell covering it
+    for g in grids:
+        where.append({(rr, cc): i for i, (r, c, rs, cs) in enumerate(g.cells)
+                      for rr in range(r, r + rs) for cc in range(c, c + cs)})
+    pieces: list[dict[int, list]] = [{} for _ in grids]
+    loose: list[OcrLine] = []
+    for k, line in enumerate(lines):
+        outside = []
+        for word in line.words:
+            cx, cy = word.center
+            for gi, g in enumerate(grids):
+                if _inside((cx, cy), g.box):
+                    r = min(len(g.ys) - 2, max(0, bisect.bisect_right(g.ys, cy) - 1))
+                    c = min(len(g.xs) - 2, max(0, bisect.bisect_right(g.xs, cx) - 1))
+                    pieces[gi].setdefault(where[gi][(r, c)], []).append((k, word, line))
+                    break
+            else:
+                outside.append(word)
+        if len(outside) == len(line.words):
+            loose.append(line)
+        elif outside:
+            loose.append(OcrLine(join_words(outside), _union(x.box for x in outside),
+                                 min(x.confidence for x in outside), outside))
+    return pieces, loose
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float] | None, key: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``timings[key]`` (nothing when ``timings`` is None)."""
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[key] = timings.get(key, 0.0) + time.perf_counter() - t
+
+
+def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout: bool = True,
+             timings: dict[str, float] | None = None) -> Page:
+    """One scanned page (``(H, W, 3)`` uint8 RGB) → Page of Segments and Tables, ``ocr=True``.
+
+    Block ``order`` counts from 0 on this page; a reader renumbers across pages. Seconds spent
+    are added to ``timings`` under ``ocr`` (the recognizer), ``layout_model`` (rapid-layout)
+    and ``scan`` (deskew, rules, grids, cells).
+    """
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+    h, w = image.shape[:2]
+    page = Page(number=page_number, width=float(w), height=float(h), ocr=True)
+    with timed(timings, "scan"):
+        if blank(to_gray(image)):
+            log.debug("page %d: blank", page_number)
+            return page
+        image, angle = deskew(np.ascontiguousarray(image[:, :, :3]))
+        gray = to_gray(image)
+        ink = binarize(gray)
+        grids = find_grids(*ruling_masks(ink))
+        rules = rule_mask(gray.shape, [r for g in grids for r in g.rules])
+        clean = image.copy()
+        clean[rules > 0] = 255
+        ink[rules > 0] = 0
+    with timed(timings, "ocr"):
+        lines = backend.recognize(clean)
+    with timed(timings, "layout_model"):
+        regions = layout_regions(image) if layout else []
+    log.debug("page %d: skew %.2f°, %d ruled tables, %d OCR lines, layout %s", page_number, angle, len(grids),
+              len(lines), Counter(n for n, _ in regions))
+    with timed(timings, "scan"):
+        pieces, loose = assign_words(lines, grids)
+        tables = [grid_table(g, p, ink, page_number) for g, p in zip(grids, pieces)]
+    with timed(timings, "ocr"):
+        for table in tables:
+            reread_inked_cells(table, clean, backend)
+
+    for name, region in regions:  # a table the layout model sees but that has no rules
+        if name != "table" or any(_overlap(region, t.box) > 0.3 for t in tables):
+            continue
+        inside = sorted((l for l in loose if _inside(_center(l.box), region)), key=lambda l: l.box[1])
+        while inside and _HEADING.match(inside[0].text):  # CDLA often takes the heading above into the table
+            inside.pop(0)
+        table = table_from_alignment(inside, region, page_number)
+        if table is not None:
+            log.debug("page %d: unruled table of %d x %d from text alignment", page_number, table.n_rows, table.n_cols)
+            tables.append(table)
+            loose = [l for l in loose if l not in inside]
+
+    page.segments = _segments_of([(l.box, l.text, l.confidence) for l in loose], page_number)
+    _mark_page_furniture(page, regions)
+    page.tables = tables
+    for i, block in enumerate(sorted([*page.segments, *page.tables], key=lambda b: b.box[1])):
+        block.order = i
+    return page
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Intersection over the smaller box's area."""
+    iw, ih = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    if iw <= 0 or ih <= 0:
+        return 0.0
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return iw * ih / small if small > 0 else 0.0
+
+
+# ------------------------------------------------------------------ pages of a document
+def scale_page(page: Page, factor: float) -> Page:
+    """Multiply every box and the page size by ``factor`` (pixels at 200 dpi → points: 72/200)."""
+    def s(box: Box | None) -> Box | None:
+        return None if box is None else tuple(round(v * factor, 2) for v in box)
+    page.width = page.width * factor if page.width else page.width
+    page.height = page.height * factor if page.height else page.height
+    for seg in page.segments:
+        seg.box = s(seg.box)
+    for table in page.tables:
+        table.box = s(table.box)
+        for cell in table.cells:
+            cell.box = s(cell.box)
+    return page
+
+
+def renumber(page: Page, order: Iterator[int]) -> None:
+    """Give the page's blocks document-wide reading order numbers, keeping their order on the page."""
+    for block in page.blocks():
+        block.order = next(order)
+
+
+def mark_repeated_furniture(pages: list[Page], band: float = 0.08) -> None:
+    """Lines near the top or bottom edge that repeat (digits aside) on most pages are furniture."""
+    def key(seg: Segment) -> str:
+        return re.sub(r"\d+", "#", seg.text)
+
+    def edge(seg: Segment, page: Page) -> bool:
+        mid = (seg.box[1] + seg.box[3]) / 2
+        return bool(page.height) and (mid <= page.height * band or mid >= page.height * (1 - band))
+
+    seen = Counter(k for p in pages for k in {key(s) for s in p.segments if s.box and edge(s, p)})
+    need = max(2, math.ceil(0.6 * len(pages)))
+    for page in pages:
+        for seg in page.segments:
+            if seg.box and edge(seg, page) and seen[key(seg)] >= need:
+                seg.role = "furniture"
+
+
+def render_pdf_pages(data: bytes, pages: list[int], dpi: int = 200) -> list[np.ndarray]:
+    """PDF pages (numbers from 1) as ``(H, W, 3)`` uint8 RGB images at ``dpi``, with pypdfium2."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for number in pages:
+            page = pdf[number - 1]
+            try:
+                bitmap = page.render(scale=dpi / 72, fill_color=(255, 255, 255, 255))
+                out.append(np.asarray(bitmap.to_pil().convert("RGB")))
+            finally:
+                page.close()
+        return out
+    finally:
+        pdf.close()

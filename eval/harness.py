@@ -65,9 +65,16 @@ def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None
             "wrong_cells": {k: {"gold": gold["cells"][k], "pred": pred["cells"].get(k)} for k in wrong},
             "layout": [gold["layout"], pred["layout"]], "missed_sections": missed, "extra_sections": extra,
             "meta": [gm, pred["meta"]], "findings": finding_note, "seconds": round(report.timings.get("total", 0), 4),
+            "pages": report.pages, "timings": {k: round(v, 4) for k, v in report.timings.items()},
         })
+    pages = sum(d["pages"] for d in docs)
+    stage = {}
+    for d in docs:
+        for k, v in d["timings"].items():
+            stage[k] = stage.get(k, 0.0) + v
     return {
         "gold_dir": str(gold_dir), "documents": len(docs), "seconds": round(time.perf_counter() - t0, 3),
+        "pages": pages, "seconds_per_page": {k: round(v / max(pages, 1), 4) for k, v in sorted(stage.items())},
         "cells": cells.summary(), "cells_by_kind": {k: v.summary()["all"] for k, v in sorted(by_kind.items())},
         "sections": sections.summary(), "layout": layout.summary(),
         "meta": {"agency": agency.summary(), "year": year.summary()}, "findings": findings.summary(), "per_document": docs,
@@ -117,6 +124,7 @@ def format_results(r: dict) -> str:
         f"sections P={s['precision']} R={s['recall']} F1={s['f1']}   layout {r['layout']['correct']}/{r['layout']['total']}"
         f"   agency {r['meta']['agency']['correct']}/{r['meta']['agency']['total']}   year {r['meta']['year']['correct']}/{r['meta']['year']['total']}",
         f"findings: flagged {f['flagged']}/{f['inconsistent']} inconsistent docs, false errors on {f['false_alarm_docs']}/{f['consistent']} consistent docs",
-        f"{r['documents']} documents in {r['seconds']} s",
+        f"{r['documents']} documents, {r['pages']} pages in {r['seconds']} s; seconds per page by stage: "
+        + ", ".join(f"{k} {v}" for k, v in r["seconds_per_page"].items()),
     ]
     return "\n".join(lines)

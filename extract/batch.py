@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 import time
 import zipfile
@@ -333,6 +334,10 @@ def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: in
     t0 = time.perf_counter()
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".*.tmp"):  # a write cut short by a kill in an earlier run
+        stale.unlink(missing_ok=True)
+    for stale in out.glob(".dataset-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     listed = collect_items(inputs)
     items = [x for x in listed if isinstance(x, Item)]
     done = load_manifest(out)

@@ -183,22 +183,40 @@ def _extract_item(path: str, member: str | None, doc_id: str) -> dict:
     return report.to_dict()
 
 
+def _extract_to(path: str, member: str | None, doc_id: str, outdir: str, rows: bool) -> dict:
+    """Extract, write ``outdir/<doc_id>.json`` atomically, return what the parent needs (runs in a worker)."""
+    report = _extract_item(path, member, doc_id)
+    return _written(report, Path(outdir), doc_id, rows)
+
+
+def _written(report: dict, outdir: Path, doc_id: str, rows: bool) -> dict:
+    timings = report.pop("timings", {}) or {}
+    atomic_write(outdir / f"{doc_id}.json", dump_report(report))
+    out = {"status": report["status"], "error": report.get("error"), "pages": report.get("pages", 0),
+           "timings": timings, "written": True}
+    if rows:
+        from .dataset import report_rows
+
+        out["rows"] = report_rows({**report, "timings": timings})
+    return out
+
+
 def _failed(item: Item, doc_id: str, error: str) -> dict:
     return Report(doc_id=doc_id, source=item.display, status="failed", error=error).to_dict()
 
 
 def _local(jobs: list[tuple[Item, str]], workers: int, timeout: float | None,
-           work: Callable[[str, str | None, str], dict]) -> Iterator[tuple[Item, dict]]:
+           work: Callable[..., dict], *args) -> Iterator[tuple[Item, dict]]:
     if workers <= 1 and not timeout:
         for item, doc_id in jobs:
-            yield item, work(item.path, item.member, doc_id)
+            yield item, work(item.path, item.member, doc_id, *args)
         return
     from pebble import ProcessExpired, ProcessPool
 
     # each worker's OCR gets its share of the cores instead of all of them
     os.environ.setdefault("NIANBAO_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, workers))))
     with ProcessPool(max_workers=max(1, workers)) as pool:
-        futures = {pool.schedule(work, args=(it.path, it.member, d), timeout=timeout): (it, d) for it, d in jobs}
+        futures = {pool.schedule(work, args=(it.path, it.member, d, *args), timeout=timeout): (it, d) for it, d in jobs}
         for fut in as_completed(futures):
             item, doc_id = futures[fut]
             try:
@@ -263,65 +281,9 @@ def _manifest_index(outdir: Path) -> tuple[dict[str, dict], dict[str, list[str]]
     return latest, dups
 
 
-def _dataset_part(files: list[str], partdir: str, extra: dict[str, dict], timings: dict[str, dict]) -> None:
-    """Write the dataset tables of some report files into ``partdir`` (runs in a worker)."""
-    from .dataset import write_dataset
-
-    def reports() -> Iterator[dict]:
-        for f in files:
-            r = json.loads(Path(f).read_text(encoding="utf-8"))
-            r["timings"] = timings.get(r.get("doc_id"), {})
-            yield r
-
-    write_dataset(reports(), Path(partdir), fmt="parquet", extra=extra)
-
-
-def write_outputs_dataset(outdir: Path, fmt: str = "parquet", workers: int = 1) -> dict[str, Path]:
-    """``reports``/``cells``/``findings`` tables of every report in ``outdir`` (timings and sha256 from
-    the manifest), built in ``workers`` processes, each on a share of the reports."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    from .dataset import TABLES, _is_report, write_dataset
-
-    latest, dups = _manifest_index(outdir)
-    files = []
-    for p in sorted(outdir.glob("*.json")):
-        if p.name.startswith("."):
-            continue
-        files.append(str(p))
-    extra = {doc: {"sha256": rec.get("sha256"), "duplicate_inputs": dups.get(doc, [])} for doc, rec in latest.items()}
-    timings = {doc: rec.get("timings") or {} for doc, rec in latest.items()}
-    if workers <= 1 or len(files) < 200:
-        reports = (r for r in (json.loads(Path(f).read_text(encoding="utf-8")) for f in files) if _is_report(r))
-        return write_dataset(({**r, "timings": timings.get(r["doc_id"], {})} for r in reports), outdir, fmt=fmt,
-                             extra=extra)
-    from pebble import ProcessPool
-
-    shares = [files[i::workers] for i in range(workers)]
-    with tempfile.TemporaryDirectory(dir=outdir, prefix=".dataset-") as tmp:
-        parts = [Path(tmp) / f"part{i}" for i in range(workers)]
-        with ProcessPool(max_workers=workers) as pool:
-            futs = [pool.schedule(_dataset_part, args=(share, str(part), {d: extra.get(d, {}) for d in extra}, timings))
-                    for share, part in zip(shares, parts)]
-            for f in futs:
-                f.result()
-        paths = {}
-        for t in TABLES:
-            table = pa.concat_tables([pq.read_table(part / f"{t}.parquet") for part in parts], promote_options="default")
-            target = outdir / f"{t}.{fmt}"
-            fd, tmpfile = tempfile.mkstemp(dir=outdir, prefix=f".{target.name}.", suffix=".tmp")
-            os.close(fd)
-            if fmt == "parquet":
-                pq.write_table(table, tmpfile, compression="zstd")
-            else:
-                with open(tmpfile, "wb") as fh:
-                    fh.write(b"\xef\xbb\xbf")
-                    pacsv.write_csv(table, fh)
-            os.replace(tmpfile, target)
-            paths[t] = target
-        return paths
+def write_outputs_dataset(outdir: Path, fmt: str = "parquet") -> dict[str, Path]:
+    """Rebuild the dataset tables of every report in ``outdir`` (timings and sha256 from the manifest)."""
+    return _dataset_writer(Path(outdir), fmt, {}, [], {}, [], []).close()
 
 
 def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: int = 1, timeout: float | None = None,
@@ -355,55 +317,83 @@ def run_extract(inputs: Iterable[str | Path], outdir: str | Path, *, workers: in
     named = [it for it in items if not isinstance(hashes[it], str) or first[hashes[it]] is it]
     names = output_names(named + [u.item for u in listed if isinstance(u, Unreadable)])
 
-    def record(item: Item, sha: str | None, report: dict, extra: dict | None = None) -> None:
-        timings = report.pop("timings", {}) or {}
-        name = names[item]
-        atomic_write(out / f"{name}.json", dump_report(report))
-        _append(out, {"input": item.display, "sha256": sha, "output": f"{name}.json", "status": report["status"],
-                      "error": report.get("error"), "pages": report.get("pages", 0), "timings": timings, **(extra or {})})
-        summary.counts[report["status"]] += 1
-        summary.pages += report.get("pages") or 0
-        if on_result:
-            on_result(item, report)
-
-    for u in listed:
-        if isinstance(u, Unreadable):
-            record(u.item, None, _failed(u.item, names[u.item], u.error))
+    unreadable = [(u.item, u.error) for u in listed if isinstance(u, Unreadable)]
+    unreadable += [(it, f"cannot read input: {hashes[it]}") for it in items if not isinstance(hashes[it], str)]
     jobs: list[tuple[Item, str]] = []
     first_of: dict[str, Item] = {}
     dup: list[tuple[Item, str]] = []
     for item in items:
         sha = hashes[item]
         if not isinstance(sha, str):
-            record(item, None, _failed(item, names[item], f"cannot read input: {sha}"))
             continue
         if sha in done:
             summary.skipped += 1
-            continue
-        if sha in first_of:
+        elif sha in first_of:
             dup.append((item, sha))
-            continue
-        first_of[sha] = item
-        jobs.append((item, names[item]))
+        else:
+            first_of[sha] = item
+            jobs.append((item, names[item]))
     if on_plan:
         on_plan(len(jobs))
-    if engine == "ray":
-        from .ray_engine import run_ray
+    writer = _dataset_writer(out, dataset, names, jobs, hashes, unreadable, [(i, first_of[h]) for i, h in dup]) \
+        if dataset else None
 
-        results = run_ray(jobs, workers=workers, timeout=timeout)
-    else:
-        results = _local(jobs, workers, timeout, _extract_item)
-    for item, report in results:
-        record(item, hashes[item], report)
-    for item, sha in dup:
-        original = first_of[sha]
-        _append(out, {"input": item.display, "sha256": sha, "output": f"{names[original]}.json",
-                      "status": "duplicate", "duplicate_of": original.display})
-        summary.duplicates += 1
-    if dataset:
-        write_outputs_dataset(out, dataset, workers=workers)
+    def record(item: Item, sha: str | None, result: dict) -> None:
+        if not result.get("written"):  # a failure made here, or a report from the Ray engine
+            result = _written(result, out, names[item], writer is not None)
+        _append(out, {"input": item.display, "sha256": sha, "output": f"{names[item]}.json", "status": result["status"],
+                      "error": result.get("error"), "pages": result.get("pages", 0), "timings": result["timings"]})
+        summary.counts[result["status"]] += 1
+        summary.pages += result.get("pages") or 0
+        if writer:
+            writer.add(result["rows"])
+        if on_result:
+            on_result(item, result)
+
+    try:
+        for item, error in unreadable:
+            record(item, None, _failed(item, names[item], error))
+        if engine == "ray":
+            from .ray_engine import run_ray
+
+            results = run_ray(jobs, workers=workers, timeout=timeout)
+        else:
+            results = _local(jobs, workers, timeout, _extract_to, str(out), writer is not None)
+        for item, result in results:
+            record(item, hashes[item], result)
+        for item, sha in dup:
+            original = first_of[sha]
+            _append(out, {"input": item.display, "sha256": sha, "output": f"{names[original]}.json",
+                          "status": "duplicate", "duplicate_of": original.display})
+            summary.duplicates += 1
+    except BaseException:
+        if writer:
+            writer.abort()
+        raise
+    if writer:
+        writer.close()
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _dataset_writer(out: Path, fmt: str, names: dict[Item, str], jobs: list[tuple[Item, str]], hashes: dict,
+                    unreadable: list[tuple[Item, str]], dup: list[tuple[Item, Item]]):
+    """A DatasetWriter for the whole folder, already holding the reports of earlier runs."""
+    from .dataset import DatasetWriter, load_reports, report_rows
+
+    latest, dups = _manifest_index(out)
+    for item, original in dup:
+        dups.setdefault(names[original], []).append(item.display)
+    redo = {d for _, d in jobs} | {names[it] for it, _ in unreadable}
+    earlier = [r for r in load_reports(out) if r["doc_id"] not in redo]
+    extra = {d: {"sha256": (latest.get(d) or {}).get("sha256"), "duplicate_inputs": dups.get(d, [])}
+             for d in {r["doc_id"] for r in earlier} | redo}
+    for it, d in jobs:
+        extra[d]["sha256"] = hashes[it]
+    writer = DatasetWriter(out, fmt, extra)
+    for r in earlier:
+        writer.add(report_rows({**r, "timings": (latest.get(r["doc_id"]) or {}).get("timings") or {}}))
+    return writer
 
 
 def run_batch(paths: list[Path], names: dict[Path, str], *, workers: int = 1, timeout: float | None = None

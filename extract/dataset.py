@@ -591,3 +591,75 @@ def summarize(outdir: Path, *, top: int = 10, max_cross: int = 50) -> str:
     if len(cross) > max_cross:
         out.append(f"  … and {len(cross) - max_cross} more")
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------ incremental writing (batch runs)
+def report_rows(r: dict) -> dict[str, Any]:
+    """The rows one report adds to the three tables (its ``reports`` row without extra columns).
+
+    Computed where the report is made (a worker process), so the process that writes the
+    tables only appends.
+
+    Example:
+        >>> rows = report_rows({"doc_id": "a", "status": "ok", "cells": {"t4.review.total": 1}, "findings": []})
+        >>> rows["cells"]["col"], rows["reports"][0]["status"]
+        (['total'], 'ok')
+    """
+    cols: dict[str, list[Any]] = {n: [] for n in CELLS_SCHEMA.names}
+    _add_cells(cols, r)
+    return {"reports": [_report_row(r, {}, {})], "cells": cols, "findings": list(_finding_rows(r))}
+
+
+class DatasetWriter:
+    """The three tables written as reports arrive, in batches; ``close`` moves them into place.
+
+    ``extra`` (doc_id → extra ``reports`` columns such as sha256) must be known up front,
+    because it fixes the ``reports`` schema.
+    """
+
+    def __init__(self, outdir: Path, fmt: Format = "parquet", extra: dict[str, dict] | None = None) -> None:
+        if fmt not in ("parquet", "csv"):
+            raise ValueError(f"fmt must be 'parquet' or 'csv', not {fmt!r}")
+        self.extra = extra or {}
+        rschema, self.as_json = reports_schema(self.extra)
+        schemas = {"reports": rschema, "cells": CELLS_SCHEMA, "findings": FINDINGS_SCHEMA}
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.paths = {t: outdir / f"{t}.{fmt}" for t in TABLES}
+        self.sinks = {t: _Sink(self.paths[t], schemas[t], fmt) for t in TABLES}
+        self.batch = {t: self.sinks[t].columns() for t in TABLES}
+        self.n = 0
+
+    def add(self, rows: dict[str, Any]) -> None:
+        """Add one report's :func:`report_rows`."""
+        for row in rows["reports"]:
+            ex = self.extra.get(row["doc_id"], {})
+            row = {**row, "sha256": ex.get("sha256")}
+            for k, js in self.as_json.items():
+                v = ex.get(k)
+                row[k] = _json(v) if js and v is not None else v
+            _append(self.batch["reports"], [row])
+        for name, values in rows["cells"].items():
+            self.batch["cells"][name].extend(values)
+        _append(self.batch["findings"], rows["findings"])
+        self.n += 1
+        if self.n % BATCH_REPORTS == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        for t in TABLES:
+            self.sinks[t].write(self.batch[t])
+            self.batch[t] = self.sinks[t].columns()
+
+    def close(self) -> dict[str, Path]:
+        try:
+            self._flush()
+            for t in TABLES:
+                self.sinks[t].commit()
+        except BaseException:
+            self.abort()
+            raise
+        return self.paths
+
+    def abort(self) -> None:
+        for s in self.sinks.values():
+            s.abort()

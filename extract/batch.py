@@ -394,11 +394,3 @@ def _dataset_writer(out: Path, fmt: str, names: dict[Item, str], jobs: list[tupl
     for r in earlier:
         writer.add(report_rows({**r, "timings": (latest.get(r["doc_id"]) or {}).get("timings") or {}}))
     return writer
-
-
-def run_batch(paths: list[Path], names: dict[Path, str], *, workers: int = 1, timeout: float | None = None
-              ) -> Iterator[tuple[Path, dict]]:
-    """Extract files (no manifest, no output files): ``(path, report dict)`` in completion order."""
-    jobs = [(Item(str(p)), names[p]) for p in paths]
-    for item, report in _local(jobs, workers, timeout, _extract_item):
-        yield Path(item.path), report

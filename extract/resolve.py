@@ -215,6 +215,22 @@ def _as_printed(slots: list[Slot], cost: float, how: str) -> Candidate:
     return Candidate(vals, cost, how, [(s.start, s.end) if s.kind == "num" else None for s in slots])
 
 
+def _placed(vs: list[Slot], n: int, base: float) -> list[Candidate]:
+    """The printed values placed into n columns in order, the other columns lost (MISSING)."""
+    out = []
+    m = len(vs)
+    for pos in itertools.combinations(range(n), m):
+        c = _as_printed(vs, 0, "placed")
+        vals: list = [MISSING] * n
+        spans: list = [None] * n
+        for p, v, sp in zip(pos, c.values, c.spans):
+            vals[p], spans[p] = v, sp
+        shift = sum(p - i for i, p in enumerate(pos))
+        cost = base + 3.0 + (0.0 if pos[-1] == n - 1 else 1.0) + 0.05 * shift
+        out.append(Candidate(vals, cost, "placed", spans))
+    return out
+
+
 def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[list], bool] | None = None,
                    sum_last: bool = False, group: int | None = None) -> list[Candidate]:
     """Every reasonable reading of a row's slots into ``len(kinds)`` columns, cheapest first.
@@ -252,17 +268,21 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
         # with a sum rule, a run that no split makes add up stays unread (the caller reports it)
         out.extend(_split_candidates(vs, kinds, base, accept, sum_last, group))
         if n - m > MAX_LOST:
+            if m == 2 and sum_last and all(x.kind == "num" for x in vs):
+                # two values under seven columns whose empty cells left no trace (a PDF or OCR
+                # line): the usual reading is 自然人 … 总计 with the legal-person columns empty
+                c = _as_printed(vs, 0, "placed-edges")
+                out.append(Candidate([c.values[0]] + [None] * (n - 2) + [c.values[1]], base + 4.5, "placed-edges",
+                                     [c.spans[0]] + [None] * (n - 2) + [c.spans[1]]))
             continue
-        for pos in itertools.combinations(range(n), m):
-            if len(out) > 2 * MAX_CANDIDATES:
-                break
-            c = _as_printed(vs, 0, "placed")
-            vals: list = [MISSING] * n
-            spans: list = [None] * n
-            for p, v, sp in zip(pos, c.values, c.spans):
-                vals[p], spans[p] = v, sp
-            shift = sum(p - i for i, p in enumerate(pos))
-            cost = base + 3.0 + (0.0 if pos[-1] == n - 1 else 1.0) + 0.05 * shift
-            out.append(Candidate(vals, cost, "placed", spans))
+        out.extend(_placed(vs, n, base))
+        # a run of digits that lost its separators *and* a row that lost a cell (OCR "00" for "0 0")
+        for k in range(1, MAX_LOST + 1):
+            if n - k <= m or not sum_last:
+                continue
+            for vals, spans in itertools.islice(_readings(vs, kinds[:n - k]), 50):
+                parts = [Slot("num", str(v), a, b) if v is not None else Slot("empty", "", 0, 0)
+                         for v, (a, b) in zip(vals, [sp or (0, 0) for sp in spans])]
+                out.extend(_placed(parts, n, base + 1.0))
     out.sort(key=lambda c: c.cost)
     return out

@@ -334,6 +334,10 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
             out.notes.append(Note("parse.ambiguous", "warning", [keys[i] for i in sorted(doubtful)],
                                   f"{row.label}: the printed digits {printed} can be read several ways "
                                   f"({'; '.join(map(str, alts))}); left empty", found=printed))
+        elif cand.how == "placed-edges":
+            out.notes.append(Note("parse.placed_by_pattern", "warning", keys,
+                                  f"{row.label}: only two values printed {printed}, read as 自然人 and 总计 with the other "
+                                  "columns empty (their empty cells left no trace); check the source", found=printed))
         elif by_prior and not doubtful:
             out.notes.append(Note("parse.split_by_prior", "warning", keys,
                                   f"{row.label}: run-together digits {printed} read as {cand.values} only because "
@@ -344,7 +348,7 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
 
 
 _CONFIDENCE = {"printed": 1.0, "empty": 1.0, "soft-empty": 0.85, "trimmed": 0.95, "split": 0.9, "window": 0.7,
-               "placed": 0.75}
+               "placed": 0.75, "placed-edges": 0.5}
 
 
 def _key(table: str, row: str, col: str) -> str:

@@ -222,12 +222,28 @@ def _mark_furniture(pages: list[Page]) -> None:
     def key(seg: Segment) -> str:
         return re.sub(r"\d+", "#", seg.text)
 
-    seen = Counter(k for p in pages for k in {key(s) for s in p.segments if band(s, p, REPEAT_BAND)})
+    def wordy(seg: Segment) -> bool:  # a running header has words; a bare number may be a table value
+        return len(re.sub(r"[\d\s\W_]", "", seg.text)) >= 2
+
+    seen = Counter(k for p in pages for k in {key(s) for s in p.segments if band(s, p, REPEAT_BAND) and wordy(s)})
     need = max(2, math.ceil(0.6 * len(pages)))
     for page in pages:
+        segs = sorted((s for s in page.segments if s.box and s.text.strip()), key=lambda s: s.box[1])
+        # a page number is the outermost line of its margin, set apart from the body: not any
+        # number near the edge (a bare "0" closing a table that runs to the page's foot)
+        heights = sorted(s.box[3] - s.box[1] for s in segs) or [10.0]
+        apart = 1.2 * heights[len(heights) // 2]
+        outer = set()
+        if len(segs) >= 2:
+            top, bottom = segs[0], segs[-1]
+            decorated = re.compile(r"\D")
+            if segs[1].box[1] - top.box[3] > apart or decorated.search(top.text.strip()):
+                outer.add(id(top))
+            if bottom.box[1] - segs[-2].box[3] > apart or decorated.search(bottom.text.strip()):
+                outer.add(id(bottom))
         for seg in page.segments:
-            if ((band(seg, page, PAGE_NO_BAND) and _PAGE_NO.match(seg.text))
-                    or (band(seg, page, REPEAT_BAND) and seen[key(seg)] >= need)):
+            if ((band(seg, page, PAGE_NO_BAND) and _PAGE_NO.match(seg.text) and id(seg) in outer)
+                    or (band(seg, page, REPEAT_BAND) and wordy(seg) and seen[key(seg)] >= need)):
                 seg.role = "furniture"
 
 

@@ -268,7 +268,8 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
         # with a sum rule, a run that no split makes add up stays unread (the caller reports it)
         out.extend(_split_candidates(vs, kinds, base, accept, sum_last, group))
         if n - m > MAX_LOST:
-            if m == 2 and sum_last and all(x.kind == "num" for x in vs):
+            if m == 2 and sum_last and all(x.kind == "num" for x in vs) and \
+                    parse_number(vs[0].digits) == parse_number(vs[1].digits):
                 # two values under seven columns whose empty cells left no trace (a PDF or OCR
                 # line): the usual reading is 自然人 … 总计 with the legal-person columns empty
                 c = _as_printed(vs, 0, "placed-edges")

@@ -25,7 +25,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .document import Box, Cell, Document, Segment, Table
+from .document import Box, Document, Segment, Table
 from .normalize import normalize_texts
 
 SEP, EMPTY, SOFT = "\x1f", "\x1e", "\x1d"

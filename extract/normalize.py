@@ -25,7 +25,7 @@ _PINYIN = re.compile(rf"(?<=[{_CJK}])\((?=[a-zü{_TONE}]*[{_TONE}])[a-zü{_TONE}
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 # a '?' left where an unencodable character was: after a digit, CJK text or punctuation
 _STRAY_Q = re.compile(rf"(?<=[0-9{_CJK}。，、；:;,.)\]》”])\?+|^\?+(?=\s|$)|(?<=\s)\?+(?=\s|$)")
-_SPACE_IN_CJK = re.compile(rf"(?<=[^\s0-9.\-])[ \t\u3000]+(?=[^\s0-9.\-])")
+_SPACE_IN_CJK = re.compile(r"(?<=[^\s0-9.\-])[ \t\u3000]+(?=[^\s0-9.\-])")
 _MULTI_SPACE = re.compile(r"[ \t\u3000\xa0]{2,}")
 
 

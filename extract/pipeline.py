@@ -46,8 +46,12 @@ def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str]) -> dict[s
     return out
 
 
-def analyze(doc: Document, report: Report) -> Report:
-    """Fill a Report from a read Document (everything after the reader)."""
+def analyze(doc: Document, report: Report, *, use_model: bool = True, device: str = "auto") -> Report:
+    """Fill a Report from a read Document (everything after the reader).
+
+    With ``use_model`` the token classifier labels the flat text first (furniture, headings,
+    cells) and the assembler uses its labels; without it the rules alone decide.
+    """
     t = time.perf_counter()
     flat = flatten(doc)
     text = flat.text
@@ -94,10 +98,12 @@ def analyze(doc: Document, report: Report) -> Report:
     return report
 
 
-def extract_report(source: str | Path | bytes, *, name: str | None = None, doc_id: str | None = None) -> Report:
+def extract_report(source: str | Path | bytes, *, name: str | None = None, doc_id: str | None = None,
+                   use_model: bool = True, device: str = "auto") -> Report:
     """Extract one report from a path or bytes; never raises for a bad input.
 
     ``name`` is the file name when ``source`` is bytes (its extension picks the reader).
+    ``use_model=False`` is the rules-only path; ``device`` is ``auto``, ``cpu`` or ``cuda[:N]``.
     """
     name = name or (Path(source).name if isinstance(source, (str, Path)) else "<bytes>")
     report = Report(doc_id=doc_id or Path(name).stem, source=str(source) if not isinstance(source, bytes) else name)
@@ -109,7 +115,7 @@ def extract_report(source: str | Path | bytes, *, name: str | None = None, doc_i
         report.timings["read"] = time.perf_counter() - t
         for k, v in doc.timings.items():  # e.g. ocr, layout: spent inside "read"
             report.timings[k] = v
-        analyze(doc, report)
+        analyze(doc, report, use_model=use_model, device=device)
     except NianbaoError as e:
         report.status, report.error = "failed", str(e)
     except MemoryError:
@@ -123,8 +129,8 @@ def extract_report(source: str | Path | bytes, *, name: str | None = None, doc_i
     return report
 
 
-def extract_reports(sources: Iterable[str | Path], *, workers: int = 1, timeout: float | None = None
-                    ) -> Iterator[Report]:
+def extract_reports(sources: Iterable[str | Path], *, workers: int = 1, timeout: float | None = None,
+                    use_model: bool = True, device: str = "auto") -> Iterator[Report]:
     """Extract many reports, one Report each (failed ones included), in input order.
 
     With ``workers > 1`` (or a ``timeout``) documents run in worker processes; a document
@@ -135,7 +141,7 @@ def extract_reports(sources: Iterable[str | Path], *, workers: int = 1, timeout:
     """
     if workers <= 1 and not timeout:
         for s in sources:
-            yield extract_report(s)
+            yield extract_report(s, use_model=use_model, device=device)
         return
     from .batch import Item, _extract_item, _local
 

@@ -34,16 +34,27 @@ def gold_pairs(gold_dir: Path, kinds: list[str] | None = None) -> list[tuple[Pat
     return pairs
 
 
-def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None = None) -> dict:
-    """Extract and score every gold-labelled source in ``gold_dir``; returns a JSON-ready dict."""
+def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None = None, *,
+             use_model: bool = True, device: str = "auto") -> dict:
+    """Extract and score every gold-labelled source in ``gold_dir``; returns a JSON-ready dict.
+
+    ``use_model=False`` scores the rules-only path; ``device`` goes to ``extract_report``.
+    """
+    r = evaluate_pairs(gold_pairs(gold_dir, kinds), outdir, use_model=use_model, device=device)
+    return {"gold_dir": str(gold_dir), **r}
+
+
+def evaluate_pairs(pairs: list[tuple[Path, Path]], outdir: Path | None = None, *, use_model: bool = True,
+                   device: str = "auto") -> dict:
+    """Extract and score (source, gold json) pairs (see :func:`gold_pairs`); returns a JSON-ready dict."""
     cells, sections, layout = CellAccuracy(), SectionF1(), Accuracy()
     agency, year, findings = Accuracy(), Accuracy(), FindingAgreement()
     by_kind: dict[str, CellAccuracy] = {}
     docs = []
     t0 = time.perf_counter()
-    for src, gpath in gold_pairs(gold_dir, kinds):
+    for src, gpath in pairs:
         gold = json.loads(gpath.read_text(encoding="utf-8"))
-        report = extract_report(src, doc_id=gold.get("doc_id", src.stem))
+        report = extract_report(src, doc_id=gold.get("doc_id", src.stem), use_model=use_model, device=device)
         pred = report.to_dict()
         if outdir:
             outdir.mkdir(parents=True, exist_ok=True)
@@ -73,7 +84,7 @@ def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None
         for k, v in d["timings"].items():
             stage[k] = stage.get(k, 0.0) + v
     return {
-        "gold_dir": str(gold_dir), "documents": len(docs), "seconds": round(time.perf_counter() - t0, 3),
+        "use_model": use_model, "documents": len(docs), "seconds": round(time.perf_counter() - t0, 3),
         "pages": pages, "seconds_per_page": {k: round(v / max(pages, 1), 4) for k, v in sorted(stage.items())},
         "cells": cells.summary(), "cells_by_kind": {k: v.summary()["all"] for k, v in sorted(by_kind.items())},
         "sections": sections.summary(), "layout": layout.summary(),
@@ -82,18 +93,51 @@ def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None
 
 
 def evaluate_rendered(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,
-                      synth: int = 0) -> dict[str, dict]:
+                      synth: int = 0, use_model: bool = True, device: str = "auto") -> dict[str, dict]:
     """Render every gold report as each kind (``pdf``, ``scan``, ``tiff``) and evaluate each.
 
     The renderings are made here, from the gold (training.render), never stored in git.
     """
+    work = render_gold(gold_dir, kinds, seed=seed, workdir=workdir, synth=synth)
+    return {k: evaluate(work / k, use_model=use_model, device=device) for k in kinds}
+
+
+def render_gold(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,
+                synth: int = 0) -> Path:
+    """Render every gold report in ``gold_dir`` as each kind into ``workdir/<kind>/`` (a new
+    temporary folder when not given), gold JSON beside each; returns the folder."""
     import tempfile
 
     from training.render import build_fixture_set
 
     work = workdir or Path(tempfile.mkdtemp(prefix="nianbao-render-"))
     build_fixture_set(gold_dir, work, kinds, include_synth=synth, seed=seed)
-    return {k: evaluate(work / k) for k in kinds}
+    return work
+
+
+def format_comparison(by_system: dict[str, dict]) -> str:
+    """One line per system (e.g. ``rules-only``, ``model``) of :func:`evaluate` results, side by side.
+
+    >>> r = {"cells": {"all": {"accuracy": 1.0, "correct": 2, "total": 2}}, "sections": {"f1": 1.0},
+    ...      "layout": {"correct": 1, "total": 1}, "meta": {"agency": {"correct": 1, "total": 1},
+    ...      "year": {"correct": 1, "total": 1}}, "findings": {"flagged": 0, "inconsistent": 0,
+    ...      "false_alarm_docs": 0, "consistent": 1}, "documents": 1, "seconds": 0.01}
+    >>> print(format_comparison({"rules-only": r}))
+    system        cells            sections F1  layout  agency  year  flagged  false errors  seconds
+    rules-only    1.0 (2/2)        1.0          1/1     1/1     1/1   0/0      0/1           0.01
+    """
+    def frac(d: dict, hit: str = "correct", of: str = "total") -> str:
+        return f"{d[hit]}/{d[of]}"
+
+    lines = [f"{'system':<14}{'cells':<17}{'sections F1':<13}{'layout':<8}{'agency':<8}{'year':<6}"
+             f"{'flagged':<9}{'false errors':<14}seconds"]
+    for name, r in by_system.items():
+        c, m, f = r["cells"]["all"], r["meta"], r["findings"]
+        cells = f"{c['accuracy']} ({frac(c)})"
+        lines.append(f"{name:<14}{cells:<17}{r['sections']['f1']:<13}{frac(r['layout']):<8}{frac(m['agency']):<8}"
+                     f"{frac(m['year']):<6}{frac(f, 'flagged', 'inconsistent'):<9}"
+                     f"{frac(f, 'false_alarm_docs', 'consistent'):<14}{r['seconds']}")
+    return "\n".join(lines)
 
 
 def format_results(r: dict) -> str:

@@ -79,18 +79,38 @@ def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: 
 @click.option("--kinds", default="", help="Only these input kinds, e.g. txt,html,pdf.")
 @click.option("--render", default="", help="Also render the gold reports as these kinds and score them: pdf,scan,tiff.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the renderings.")
-def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str, render: str, seed: int) -> None:
-    """Score extraction against the hand-labelled gold JSON in GOLD_DIR."""
-    from eval.harness import evaluate, evaluate_rendered, format_results
+@click.option("--no-model", is_flag=True, help="Only the rules-only path (default: rules-only and with the model).")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda[:N] for the model and OCR.")
+def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str, render: str, seed: int,
+             no_model: bool, device: str) -> None:
+    """Score extraction against the hand-labelled gold JSON in GOLD_DIR.
 
-    results = evaluate(Path(gold_dir), kinds=[k for k in kinds.split(",") if k] or None,
-                       outdir=Path(outdir) if outdir else None)
-    click.echo(format_results(results))
-    if render:
-        rendered = evaluate_rendered(Path(gold_dir), [k for k in render.split(",") if k], seed=seed)
-        for kind, r in rendered.items():
-            click.echo(f"\n== rendered as {kind} ==\n" + format_results(r))
-        results = {"source": results, "rendered": rendered}
+    Prints the rules-only results, then (unless --no-model) those with the model and the two side
+    by side; --json then holds {"rules_only": …, "model": …}, with --no-model the rules-only results.
+    """
+    from eval.harness import evaluate, format_comparison, format_results, render_gold
+
+    systems = {"rules-only": False} if no_model else {"rules-only": False, "model": True}
+    kind_list = [k for k in kinds.split(",") if k] or None
+    render_kinds = [k for k in render.split(",") if k]
+    work = render_gold(Path(gold_dir), render_kinds, seed=seed) if render_kinds else None
+    by_system: dict[str, dict] = {}
+    for name, use_model in systems.items():
+        out = Path(outdir) / name if outdir and len(systems) > 1 else (Path(outdir) if outdir else None)
+        r = evaluate(Path(gold_dir), kinds=kind_list, outdir=out, use_model=use_model, device=device)
+        click.echo(f"== {name} ==\n" + format_results(r))
+        if work is not None:
+            rendered = {k: evaluate(work / k, use_model=use_model, device=device) for k in render_kinds}
+            for kind, rk in rendered.items():
+                click.echo(f"\n== {name}, rendered as {kind} ==\n" + format_results(rk))
+            r = {"source": r, "rendered": rendered}
+        by_system[name] = r
+        click.echo("")
+    if len(by_system) > 1:
+        click.echo("== as given ==\n" + format_comparison({n: r.get("source", r) for n, r in by_system.items()}))
+        for k in render_kinds:
+            click.echo(f"\n== rendered as {k} ==\n" + format_comparison({n: r["rendered"][k] for n, r in by_system.items()}))
+    results = by_system["rules-only"] if no_model else {"rules_only": by_system["rules-only"], "model": by_system["model"]}
     if json_out:
         from .batch import atomic_write
 

@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
-if ! fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || ! fc-list 2>/dev/null | grep -qi "uming"; then
+if ! fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || ! fc-list 2>/dev/null | grep -qi "uming" \
+    || ! command -v tesseract >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-      fonts-wqy-zenhei fonts-arphic-uming fontconfig >/dev/null
-  else echo "note: install fonts-wqy-zenhei fonts-arphic-uming (apt) to render PDF/scan fixtures" >&2; fi
+      fonts-wqy-zenhei fonts-arphic-uming fontconfig tesseract-ocr tesseract-ocr-chi-sim >/dev/null
+  else echo "note: install fonts-wqy-zenhei fonts-arphic-uming (apt) to render PDF/scan fixtures," \
+            "tesseract-ocr tesseract-ocr-chi-sim for the OCR comparison of nianbao bench" >&2; fi
 fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip

@@ -117,6 +117,31 @@ def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str
         atomic_write(Path(json_out), json.dumps(results, ensure_ascii=False, indent=1))
 
 
+@main.command("bench")
+@click.option("--gold", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Gold folder (default: ../shared/gold/dev, else samples/).")
+@click.option("--kinds", default="text,html,pdf_given,pdf,docx,scan", show_default=True,
+              help="Input kinds: text, html, pdf_given (PDFs as given), pdf, docx, scan (rendered from gold).")
+@click.option("--device", default="auto", show_default=True, help="cpu, cuda or auto (the CPU, and CUDA when present).")
+@click.option("--out", "outdir", default="bench_out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--limit", type=int, default=None, help="Only the first N documents of each kind.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the renderings.")
+@click.option("--no-tesseract", is_flag=True, help="Leave tesseract out of the OCR comparison on scans.")
+def bench_cmd(gold: str | None, kinds: str, device: str, outdir: str, limit: int | None, seed: int,
+              no_tesseract: bool) -> None:
+    """Accuracy and speed per input kind: nianbao with and without the model, a generic table
+    extractor and OCR engines on the same inputs; writes OUT/results.json, results.md, PNG plots."""
+    from eval.bench import run_cli
+    from eval.bench_report import markdown
+
+    try:
+        r = run_cli(Path(gold) if gold else None, kinds, device, Path(outdir), limit, seed, no_tesseract)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--kinds")
+    click.echo(markdown(r))
+    click.echo(f"wrote {outdir}/results.json, results.md and plots in {r['seconds']} s")
+
+
 @main.command()
 @click.argument("outdir", type=click.Path(exists=True, file_okay=False))
 def summarize(outdir: str) -> None:

@@ -5,9 +5,9 @@ dicts into three flat tables that pandas, DuckDB, Polars, Excel and Hugging Face
 ``datasets`` read directly:
 
 ``reports``  one row per report
-    doc_id, source, sha256, status, error, kind, layout, agency, year, pages,
-    n_errors, n_warnings, n_info, time_total, time_read, time_tables (seconds),
-    then one column per key of ``extra`` (e.g. ``duplicate_of``).
+    doc_id, source, sha256, status, error, kind, model (the token classifier that ran, when the
+    report names one), layout, agency, year, pages, n_errors, n_warnings, n_info, time_total,
+    time_read, time_tables (seconds), then one column per key of ``extra`` (e.g. ``duplicate_of``).
 ``cells``    one row per (report, canonical cell key), long format
     doc_id, key, table_id, row, col, value, confidence, how, page, provenance.
     ``t3.denied.state_secret.total`` → table_id ``t3``, row ``denied.state_secret``,
@@ -79,6 +79,7 @@ _BASE_REPORT_FIELDS = [
     pa.field("status", pa.string()),
     pa.field("error", pa.string()),
     pa.field("kind", pa.string()),
+    pa.field("model", pa.string()),
     pa.field("layout", pa.string()),
     pa.field("agency", pa.string()),
     pa.field("year", pa.int32()),
@@ -221,7 +222,8 @@ def _report_row(r: dict, extra: dict[str, Any], as_json: dict[str, bool]) -> dic
     meta, timings = r.get("meta") or {}, r.get("timings") or {}
     row = {
         "doc_id": r["doc_id"], "source": r.get("source"), "sha256": extra.get("sha256"),
-        "status": r.get("status"), "error": r.get("error"), "kind": r.get("kind"), "layout": r.get("layout"),
+        "status": r.get("status"), "error": r.get("error"), "kind": r.get("kind"), "model": r.get("model"),
+        "layout": r.get("layout"),
         "agency": meta.get("agency"), "year": meta.get("year"), "pages": r.get("pages"),
         "n_errors": sev["error"], "n_warnings": sev["warning"], "n_info": sev["info"],
         "time_total": timings.get("total"), "time_read": timings.get("read"), "time_tables": timings.get("tables"),
@@ -302,6 +304,18 @@ class _Sink:
                     cols = {**cols, f.name: [None if v is None else _json(v) for v in cols[f.name]]}
         self.writer.write_table(pa.Table.from_pydict(cols, schema=self.out_schema))
         self.rows += n
+
+    def write_table(self, tbl: pa.Table) -> None:
+        """Write an Arrow table of this table's schema (list columns become JSON text in CSV)."""
+        if not tbl.num_rows:
+            return
+        if self.fmt == "csv":
+            for i, f in enumerate(tbl.schema):
+                if pa.types.is_list(f.type):
+                    text = [None if v is None else _json(v) for v in tbl.column(i).to_pylist()]
+                    tbl = tbl.set_column(i, pa.field(f.name, pa.string(), f.nullable), pa.array(text, pa.string()))
+        self.writer.write_table(tbl)
+        self.rows += tbl.num_rows
 
     def commit(self) -> None:
         self.writer.close()
@@ -611,55 +625,64 @@ def report_rows(r: dict) -> dict[str, Any]:
 
 
 class DatasetWriter:
-    """The three tables written as reports arrive, in batches; ``close`` moves them into place.
+    """The three tables of a batch run, in doc_id order whatever order the reports arrive in.
 
-    ``extra`` (doc_id → extra ``reports`` columns such as sha256) must be known up front,
-    because it fixes the ``reports`` schema.
+    Reports are held ``BATCH_REPORTS`` at a time and spilled as sorted runs to temporary
+    files in ``outdir`` (see ``extract.runs``); ``close`` merges them into the final files,
+    ``BATCH_REPORTS`` reports per Parquet row group, and moves each into place atomically.
+    So memory stays bounded, and two runs over the same inputs write the same bytes
+    (``reports`` differs only in its ``time_*`` columns). ``extra`` (doc_id → extra
+    ``reports`` columns such as sha256) must be known up front: it fixes the schema.
     """
 
     def __init__(self, outdir: Path, fmt: Format = "parquet", extra: dict[str, dict] | None = None) -> None:
         if fmt not in ("parquet", "csv"):
             raise ValueError(f"fmt must be 'parquet' or 'csv', not {fmt!r}")
-        self.extra = extra or {}
+        from .runs import KeyedRuns
+
+        self.outdir, self.fmt, self.extra = Path(outdir), fmt, extra or {}
         rschema, self.as_json = reports_schema(self.extra)
-        schemas = {"reports": rschema, "cells": CELLS_SCHEMA, "findings": FINDINGS_SCHEMA}
-        outdir.mkdir(parents=True, exist_ok=True)
-        self.paths = {t: outdir / f"{t}.{fmt}" for t in TABLES}
-        self.sinks = {t: _Sink(self.paths[t], schemas[t], fmt) for t in TABLES}
-        self.batch = {t: self.sinks[t].columns() for t in TABLES}
+        self.schemas = {"reports": rschema, "cells": CELLS_SCHEMA, "findings": FINDINGS_SCHEMA}
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        self.paths = {t: self.outdir / f"{t}.{fmt}" for t in TABLES}
+        self.runs = KeyedRuns(self.schemas, self.outdir, BATCH_REPORTS)
         self.n = 0
 
     def add(self, rows: dict[str, Any]) -> None:
         """Add one report's :func:`report_rows`."""
+        reports = []
         for row in rows["reports"]:
             ex = self.extra.get(row["doc_id"], {})
             row = {**row, "sha256": ex.get("sha256")}
             for k, js in self.as_json.items():
                 v = ex.get(k)
                 row[k] = _json(v) if js and v is not None else v
-            _append(self.batch["reports"], [row])
-        for name, values in rows["cells"].items():
-            self.batch["cells"][name].extend(values)
-        _append(self.batch["findings"], rows["findings"])
+            reports.append(row)
+        cols = {t: {n: [] for n in self.schemas[t].names} for t in ("reports", "findings")}
+        _append(cols["reports"], reports)
+        _append(cols["findings"], rows["findings"])
+        self.runs.add(reports[0]["doc_id"], {**cols, "cells": rows["cells"]})
         self.n += 1
-        if self.n % BATCH_REPORTS == 0:
-            self._flush()
-
-    def _flush(self) -> None:
-        for t in TABLES:
-            self.sinks[t].write(self.batch[t])
-            self.batch[t] = self.sinks[t].columns()
 
     def close(self) -> dict[str, Path]:
+        """Write the three files in doc_id order and move them into place; returns their paths."""
+        sinks: dict[str, _Sink] = {}
         try:
-            self._flush()
             for t in TABLES:
-                self.sinks[t].commit()
+                sinks[t] = _Sink(self.paths[t], self.schemas[t], self.fmt)
+            for chunk in self.runs.merged():
+                for t in TABLES:
+                    sinks[t].write_table(chunk[t])
+            for t in TABLES:
+                sinks[t].commit()
         except BaseException:
-            self.abort()
+            for sink in sinks.values():
+                sink.abort()
             raise
+        finally:
+            self.runs.cleanup()
         return self.paths
 
     def abort(self) -> None:
-        for s in self.sinks.values():
-            s.abort()
+        """Drop everything added: no table is replaced, no temporary file is left."""
+        self.runs.cleanup()

@@ -25,6 +25,13 @@ def main(verbose: int) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+def _device(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--device``: auto, cpu, cuda or cuda:N."""
+    if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise click.BadParameter(f"{value!r}: expected auto, cpu, cuda or cuda:N")
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output folder.")
@@ -35,10 +42,14 @@ def main(verbose: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "none"]), default="parquet", show_default=True,
               help="Also write reports/cells/findings tables of the whole output folder.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
+@click.option("--no-model", is_flag=True, help="Rules only: do not run the token classifier.")
+@click.option("--device", default="auto", show_default=True, callback=_device,
+              help="Where the model runs: auto, cpu, cuda or cuda:N.")
 def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: float | None, engine: str,
-            fmt: str, progress: bool | None) -> None:
+            fmt: str, progress: bool | None, no_model: bool, device: str) -> None:
     """Extract INPUTS (files, folders, globs, .zip archives) into OUTDIR/<name>.json.
 
+    INPUTS and OUTDIR may be URIs (s3://bucket/dir, gs://…, file:///abs/dir).
     Resumable: a rerun skips inputs already done (same bytes), see OUTDIR/manifest.jsonl.
     """
     from tqdm import tqdm
@@ -62,7 +73,8 @@ def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: 
 
     try:
         s = run_extract(inputs, outdir, workers=workers, timeout=timeout, engine=engine, on_result=on_result,
-                        on_plan=on_plan, dataset=None if fmt == "none" else fmt)
+                        on_plan=on_plan, dataset=None if fmt == "none" else fmt, use_model=not no_model,
+                        device=device)
     except OSError as e:  # disk full, permissions: what is written so far stays valid, a rerun resumes
         bar.close()
         raise click.ClickException(f"cannot write to {outdir}: {e}; finished outputs are kept, rerun to resume")

@@ -110,3 +110,37 @@ def test_manifest_without_append_is_rewritten_whole_and_keeps_a_cut_line_apart(t
     lines.flush()
     assert mem.cat(f"{root}/m.jsonl").decode().splitlines() == ['{"a": 1}', '{"cut', '{"b": 2}']
     mem.rm(root, recursive=True)
+
+
+def test_object_store_path_puts_each_file_once_without_temporary_names(tmp_path, monkeypatch):
+    """s3:// as pyarrow sees it, stood in for by fsspec's memory filesystem under an S3 type name."""
+    fsspec = pytest.importorskip("fsspec")
+    import pyarrow.fs as pafs
+
+    import extract.storage
+
+    class S3Like(pafs.FSSpecHandler):
+        def get_type_name(self):
+            return "fsspec+s3"
+
+        def move(self, src, dest):  # an object store has no rename: the code must not need one
+            raise AssertionError(f"move {src} -> {dest}")
+
+    mem = fsspec.filesystem("memory")
+    root = f"/nianbao-s3-{random.getrandbits(32):08x}"
+    fs = pafs.PyFileSystem(S3Like(mem))
+    real_root = extract.storage._root
+    monkeypatch.setattr(extract.storage, "_root",
+                        lambda scheme, netloc, query: (fs, f"{root}/{netloc}") if scheme == "s3"
+                        else real_root(scheme, netloc, query))
+    src = tmp_path / "in"
+    make_inputs(src, 2)
+    s = run_extract([src], "s3://bucket/out", use_model=False)
+    assert sum(s.counts.values()) == 3
+    names = {Path(p).name for p in mem.ls(f"{root}/bucket/out", detail=False)}
+    assert names == {"r0.json", "r1.json", "bad.json", "manifest.jsonl", "reports.parquet", "cells.parquet",
+                     "findings.parquet"}
+    assert len(load_manifest("s3://bucket/out")) == 3
+    again = run_extract([src], "s3://bucket/out", use_model=False)
+    assert again.skipped == 3
+    mem.rm(root, recursive=True)

@@ -109,6 +109,7 @@ def warm_up(use_model: bool = True, device: str = "auto") -> None:
     """
     from . import pipeline  # the real one, also where tests stand in for batch.extract_report
 
+    os.environ.setdefault("NIANBAO_MODEL_THREADS", "1")  # one worker per core: no thread oversubscription
     try:
         pipeline.extract_report("一、总体情况".encode(), name="warm-up.txt", use_model=use_model, device=device)
     except Exception:  # a broken model shows on the first real document, with its error

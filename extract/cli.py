@@ -163,6 +163,16 @@ def summarize(outdir: str) -> None:
     click.echo(_summarize(Path(outdir)))
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def train(args: tuple[str, ...]) -> None:
+    """Train the token classifier (synthetic corpus, MLM, fine-tuning); see ``--help``."""
+    logging.getLogger().setLevel(logging.INFO)
+    from training.train import main as train_main
+
+    raise SystemExit(train_main(list(args)))
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the output files."""

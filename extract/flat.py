@@ -47,6 +47,7 @@ class Origin:
     row: int | None = None
     col: int | None = None
     table: int | None = None
+    role: str = "body"  # body | furniture (kept only by ``flatten(..., keep_furniture=True)``)
 
 
 @dataclass
@@ -58,6 +59,34 @@ class FlatText:
     def origin(self, i: int) -> Origin | None:
         k = bisect.bisect_right(self.starts, i) - 1
         return self.origins[k] if k >= 0 else None
+
+    def units(self) -> list[tuple[int, int]]:
+        """The character range of each origin (a cell, or a line with its newline)."""
+        ends = self.starts[1:] + [len(self.text)]
+        return list(zip(self.starts, ends))
+
+    def drop(self, ranges: list[tuple[int, int]]) -> "FlatText":
+        """A copy without the given character ranges; every kept character keeps its origin.
+
+        >>> f = FlatText("ab\\ncd\\n", [0, 3], [Origin(1, "segment", None, (0, 2), 1.0), Origin(1, "segment", None, (3, 5), 1.0)])
+        >>> g = f.drop([(0, 3)])
+        >>> g.text, g.origin(0).span
+        ('cd\\n', (3, 5))
+        """
+        keep = [True] * len(self.text)
+        for a, b in ranges:
+            keep[a:b] = [False] * (b - a)
+        out = _Builder()
+        for (a, b), o in zip(self.units(), self.origins):
+            piece = "".join(ch for ch, k in zip(self.text[a:b], keep[a:b]) if k)
+            out.add(piece, o)
+        lead = self.starts[0] if self.starts else len(self.text)
+        head = "".join(ch for ch, k in zip(self.text[:lead], keep[:lead]) if k)
+        flat = out.done()
+        if head:
+            flat.text = head + flat.text
+            flat.starts = [s + len(head) for s in flat.starts]
+        return flat
 
 
 class _Builder:
@@ -130,8 +159,13 @@ def _pieces(seg: Segment) -> list[str] | None:
     return cells + [SEP]  # marker: a table line
 
 
-def flatten(doc: Document) -> FlatText:
-    """Flatten a Document (body text and tables, not furniture or chrome) into a FlatText."""
+def flatten(doc: Document, *, keep_furniture: bool = False) -> FlatText:
+    """Flatten a Document (body text and tables, not furniture or chrome) into a FlatText.
+
+    With ``keep_furniture`` the lines the rules take for furniture (page headers and
+    numbers, site chrome) stay in, marked ``role="furniture"`` in their origin, so that the
+    token classifier sees the whole page; dropping them again gives the default text.
+    """
     segments = [s for p in doc.pages for s in p.segments]
     soft = _blank_runs_mark_cells(segments)
     # pass 1: what will be emitted, as raw pieces; pass 2: normalize every piece in one go
@@ -145,6 +179,9 @@ def flatten(doc: Document) -> FlatText:
             blank_run = 0
             continue
         if block.role != "body" or (len(block.text) < 16 and _PAGE_NUMBER.match(block.text)):
+            if keep_furniture and block.text.strip():
+                plan.append((page.number, block, [block.text, "furniture"]))
+                raw.append(block.text)
             continue
         if not block.text.strip():
             blank_run += 1
@@ -170,6 +207,9 @@ def flatten(doc: Document) -> FlatText:
             n_tables += 1
         elif isinstance(pieces, str):
             b.add(pieces)
+        elif pieces[-1] == "furniture":
+            b.add(norm[pieces[0]], Origin(page_no, "segment", block.box, block.span, block.confidence, role="furniture"))
+            b.add("\n")
         else:
             origin = Origin(page_no, "segment", block.box, block.span, block.confidence)
             if pieces[-1] == SEP:

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from .document import Document
 from .errors import NianbaoError, NotAReportError
 from .flat import FlatText, flatten
+from .labelling import drop_furniture, rescue_headings, trim_headings
 from .readers import read_document
 from .report import CellSource, Report
 from .rules import (Finding, Structure, arithmetic_findings, empty_cell_findings, structure_findings,
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 _CHOSEN_READINGS = ("split", "placed", "trimmed", "window", "soft-empty", "inferred")
 
 
-def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str]) -> dict[str, CellSource]:
+def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str], labels: tuple | None = None
+                ) -> dict[str, CellSource]:
     out = {}
     for k in keys:
         c = parsed.cells.get(k)
@@ -42,8 +44,28 @@ def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str]) -> dict[s
                 if o.kind == "cell":
                     src.cell = (o.table, o.row, o.col)
                 src.confidence = round(c.confidence * o.confidence, 3)
+            if labels is not None and c.span[0] < len(labels[0]):
+                src.label, src.label_confidence = labels[0][c.span[0]], round(labels[1][c.span[0]], 3)
         out[k] = src
     return out
+
+
+def _model_labels(doc: Document, report: Report, device: str) -> tuple[FlatText, "TokenLabels"] | None:
+    """The flat text with furniture and the classifier's labels; None (and a warning) without a model."""
+    try:
+        from models.classifier import ModelError, load_classifier
+
+        clf = load_classifier(device=device)  # once per process; not counted in the document's time
+    except (ImportError, ModelError, OSError) as e:
+        log.warning("token classifier unavailable, rules only: %s", e)
+        report.findings.append(Finding("model.unavailable", "warning", [], f"token classifier not used: {e}"))
+        return None
+    t = time.perf_counter()
+    flat_all = flatten(doc, keep_furniture=True)
+    labels = clf.predict(flat_all, doc)
+    report.model = clf.name
+    report.timings["model"] = time.perf_counter() - t
+    return flat_all, labels
 
 
 def analyze(doc: Document, report: Report, *, use_model: bool = True, device: str = "auto") -> Report:
@@ -52,10 +74,16 @@ def analyze(doc: Document, report: Report, *, use_model: bool = True, device: st
     With ``use_model`` the token classifier labels the flat text first (furniture, headings,
     cells) and the assembler uses its labels; without it the rules alone decide.
     """
+    labels = _model_labels(doc, report, device) if use_model else None
     t = time.perf_counter()
-    flat = flatten(doc)
+    if labels is not None:
+        flat, classes, conf = drop_furniture(labels[0], labels[1].classes, labels[1].confidence)
+    else:
+        flat = flatten(doc)
     text = flat.text
     sections = find_sections(text)
+    if labels is not None:
+        sections = rescue_headings(text, classes, trim_headings(text, classes, sections))
     meta = find_meta(text)
     layout, scores = detect_layout(text, meta["year"])
     regions = table_regions(text, sections)
@@ -84,8 +112,8 @@ def analyze(doc: Document, report: Report, *, use_model: bool = True, device: st
         o = flat.origin(h.start)
         heads.append(repair_ocr_heading(h.text) if o is not None and o.page in ocr_pages else h.text)
     report.layout, report.meta, report.sections = layout, meta, heads
-    report.cells, report.findings = cells, findings
-    report.provenance = _provenance(flat, parsed, keys)
+    report.cells, report.findings = cells, [*report.findings, *findings]
+    report.provenance = _provenance(flat, parsed, keys, (classes, conf) if labels is not None else None)
     # a reading the parser chose (a split, a placement) that the table's arithmetic then rejects is a doubt
     for f in findings:
         if f.severity == "error":
@@ -147,6 +175,7 @@ def extract_reports(sources: Iterable[str | Path], *, workers: int = 1, timeout:
 
     items = [Item(str(s)) for s in sources]
     jobs = [(it, Path(it.path).stem) for it in items]
-    done = {it: Report.from_dict(d) for it, d in _local(jobs, workers, timeout, _extract_item)}
+    done = {it: Report.from_dict(d) for it, d in _local(jobs, workers, timeout, _extract_item, use_model, device,
+                                                        warm=(use_model, device))}
     for it in items:
         yield done[it]

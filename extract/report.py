@@ -34,6 +34,8 @@ class CellSource:
     kind: str | None = None  # segment | cell
     cell: tuple[int, int, int] | None = None  # (table index, row, col) in the document, for table cells
     rule: str | None = None  # for inferred cells: the equation of the format that gave the value
+    label: str | None = None  # the token classifier's class for the value's first character (VAL, ROW, ...)
+    label_confidence: float | None = None  # the classifier's probability of that class
 
     def to_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items() if v is not None}
@@ -54,6 +56,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     pages: int = 0
+    model: str | None = None  # the token classifier used, or None on the rules-only path
 
     @property
     def ok(self) -> bool:
@@ -78,6 +81,7 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "provenance": {k: v.to_dict() for k, v in self.provenance.items()},
             "pages": self.pages,
+            "model": self.model,
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
 
@@ -91,7 +95,7 @@ class Report:
         return cls(doc_id=d["doc_id"], source=d["source"], status=d["status"], error=d.get("error"),
                    kind=d.get("kind"), layout=d.get("layout"), meta=d.get("meta") or {"agency": None, "year": None},
                    sections=d.get("sections", []), cells=d.get("cells", {}), provenance=prov, findings=findings,
-                   timings=d.get("timings", {}), pages=d.get("pages", 0))
+                   timings=d.get("timings", {}), pages=d.get("pages", 0), model=d.get("model"))
 
     def to_json(self, indent: int | None = 1) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

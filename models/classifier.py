@@ -1,0 +1,158 @@
+"""Loading the token classifier (hash-checked) and labelling a flat text with it.
+
+The checkpoint is a transformers ``LayoutLMForTokenClassification`` folder (config with
+``id2label``, ``model.safetensors``, ``vocab.txt``) plus ``SHA256SUMS``; loading refuses
+files whose hash differs. Long texts run as overlapping windows whose per-character
+probabilities are averaged. Runs on CPU or CUDA (``device="auto"`` takes a GPU when
+torch sees one). Loaded once per process and reused (:func:`load_classifier` caches).
+
+Example:
+    >>> from extract.flat import FlatText
+    >>> clf = load_classifier()                                   # doctest: +SKIP
+    >>> labels = clf.predict(FlatText("一、总体情况\\n"))            # doctest: +SKIP
+    >>> labels.classes[:2], labels.confidence[0] > 0.9            # doctest: +SKIP
+    (['SEC', 'SEC'], True)
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from extract.document import Document
+from extract.flat import FlatText
+
+from .config import CHECKPOINT_FILES, DEFAULT_MODEL, MODELS_DIR, STRIDE, WINDOW
+from .features import char_boxes, windows
+from .labels import class_of
+from .vocab import CharVocab
+
+log = logging.getLogger(__name__)
+
+
+class ModelError(RuntimeError):
+    """The model cannot be loaded (missing files, a hash mismatch, no torch)."""
+
+
+@dataclass
+class TokenLabels:
+    """Per-character predictions for one flat text."""
+
+    classes: list[str]  # "O" or a key of models.labels.CLASSES
+    confidence: np.ndarray  # probability of the chosen label, per character
+    model: str = ""
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify(directory: Path) -> None:
+    """Check every file listed in ``SHA256SUMS``; raise :class:`ModelError` on a mismatch."""
+    sums = directory / "SHA256SUMS"
+    if not sums.exists():
+        raise ModelError(f"{directory}: no SHA256SUMS beside the weights")
+    for line in sums.read_text().splitlines():
+        digest, name = line.split(maxsplit=1)
+        f = directory / name.strip()
+        if not f.exists():
+            raise ModelError(f"{directory}: {name} is missing")
+        if sha256(f) != digest:
+            raise ModelError(f"{f}: sha256 differs from SHA256SUMS (corrupt or edited weights)")
+
+
+def resolve_device(device: str = "auto") -> str:
+    """``auto`` → ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda[:N]`` needs one."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError(f"device {device!r} requested but torch sees no CUDA device")
+    return device
+
+
+class TokenClassifier:
+    """A loaded checkpoint: ``predict(flat, doc)`` labels every character."""
+
+    def __init__(self, directory: str | Path, device: str = "auto", *, check: bool = True):
+        try:
+            import torch
+            from transformers import AutoModelForTokenClassification
+        except ImportError as e:  # pragma: no cover - torch is a declared dependency
+            raise ModelError(f"the token classifier needs torch and transformers ({e}); or run with --no-model")
+        self.dir = Path(directory)
+        if not all((self.dir / f).exists() for f in CHECKPOINT_FILES):
+            raise ModelError(f"{self.dir}: not a nianbao checkpoint (needs {', '.join(CHECKPOINT_FILES)})")
+        if check:
+            verify(self.dir)
+        self.device = resolve_device(device)
+        self.torch = torch
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        self.model = AutoModelForTokenClassification.from_pretrained(self.dir).to(self.device).eval()
+        self.vocab = CharVocab.load(self.dir / "vocab.txt")
+        self.id2label = {int(k): v for k, v in self.model.config.id2label.items()}
+        self.name = self.dir.name
+        self.uses_boxes = self.model.config.model_type == "layoutlm"
+        threads = os.environ.get("NIANBAO_MODEL_THREADS")
+        if threads and self.device == "cpu":
+            torch.set_num_threads(int(threads))
+
+    def logits(self, ids: list[int], boxes: list, batch: int = 64) -> np.ndarray:
+        """Averaged per-character probabilities over overlapping windows, shape (n, labels)."""
+        torch = self.torch
+        n = len(ids)
+        n_labels = len(self.id2label)
+        probs = np.zeros((n, n_labels), dtype=np.float32)
+        counts = np.zeros((n, 1), dtype=np.float32)
+        spans = windows(n, WINDOW, STRIDE)
+        size = max(b - a for a, b in spans)
+        for k in range(0, len(spans), batch):
+            chunk = spans[k:k + batch]
+            x = np.zeros((len(chunk), size), dtype=np.int64)
+            bb = np.zeros((len(chunk), size, 4), dtype=np.int64)
+            mask = np.zeros((len(chunk), size), dtype=np.int64)
+            for j, (a, b) in enumerate(chunk):
+                x[j, :b - a], bb[j, :b - a], mask[j, :b - a] = ids[a:b], boxes[a:b], 1
+            with torch.inference_mode():
+                kw = {"bbox": torch.from_numpy(bb).to(self.device)} if self.uses_boxes else {}
+                out = self.model(input_ids=torch.from_numpy(x).to(self.device),
+                                 attention_mask=torch.from_numpy(mask).to(self.device), **kw).logits
+                p = torch.softmax(out.float(), -1).cpu().numpy()
+            for j, (a, b) in enumerate(chunk):
+                probs[a:b] += p[j, :b - a]
+                counts[a:b] += 1
+        return probs / np.maximum(counts, 1)
+
+    def predict(self, flat: FlatText, doc: Document | None = None) -> TokenLabels:
+        """Label every character of ``flat`` (boxes from ``doc``'s pages when it has geometry)."""
+        if not flat.text:
+            return TokenLabels([], np.zeros(0, dtype=np.float32), self.name)
+        probs = self.logits(self.vocab.encode(flat.text), char_boxes(flat, doc))
+        best = probs.argmax(-1)
+        classes = [class_of(self.id2label[int(i)]) for i in best]
+        return TokenLabels(classes, probs[np.arange(len(best)), best], self.name)
+
+
+def model_dir(name: str = DEFAULT_MODEL) -> Path:
+    """The folder of a shipped model, or ``name`` itself when it is a path."""
+    p = Path(name)
+    return p if p.is_dir() else MODELS_DIR / name
+
+
+@lru_cache(maxsize=4)
+def load_classifier(name: str | None = None, device: str = "auto") -> TokenClassifier:
+    """The token classifier, loaded once per process (``NIANBAO_MODEL`` names another folder)."""
+    name = name or os.environ.get("NIANBAO_MODEL") or DEFAULT_MODEL
+    return TokenClassifier(model_dir(name), device)

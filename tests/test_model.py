@@ -1,0 +1,158 @@
+"""The token classifier: labels, vocabulary, features, corpus alignment, the shipped checkpoint."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from extract.flat import FlatText, Origin
+from extract.labelling import drop_furniture, rescue_headings
+from extract.sections import find_sections
+from models.config import MODELS_DIR, DEFAULT_MODEL
+from models.features import char_boxes, windows
+from models.labels import CLASSES, ID2LABEL, LABELS, bio_tags
+from models.vocab import CharVocab
+from training.corpus import KINDS, make_example
+
+SHIPPED = MODELS_DIR / DEFAULT_MODEL
+needs_model = pytest.mark.skipif(not (SHIPPED / "model.safetensors").exists(), reason="no shipped checkpoint")
+
+
+def test_labels_are_bio_over_the_classes():
+    assert LABELS[0] == "O" and len(LABELS) == 1 + 2 * len(CLASSES)
+    assert bio_tags("12\x1f3", ["VAL", "VAL", "O", "VAL"]) == ["B-VAL", "I-VAL", "O", "B-VAL"]
+    assert bio_tags("ab", ["ROW", "VAL"]) == ["B-ROW", "B-VAL"]
+
+
+def test_vocab_roundtrip_and_folding(tmp_path):
+    v = CharVocab.build(["规章\x1f1\n", "规章"], min_count=2)
+    assert "规" in v.ids and "0" not in v.ids  # digits fold to 0, seen once here
+    v.save(tmp_path / "vocab.txt")
+    w = CharVocab.load(tmp_path / "vocab.txt")
+    assert w.tokens == v.tokens and len(w.encode("规章\x1f9")) == 4
+    assert w.encode("\x1f") == [w.ids["[CELL]"]]
+
+
+@pytest.mark.parametrize("n,size,stride", [(1, 256, 192), (256, 256, 192), (257, 256, 192), (1000, 256, 192)])
+def test_windows_cover_every_position(n, size, stride):
+    ws = windows(n, size, stride)
+    covered = set()
+    for a, b in ws:
+        assert 0 <= a < b <= n and b - a <= size
+        covered.update(range(a, b))
+    assert covered == set(range(n))
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if not k.startswith("pdf")])
+def test_corpus_labels_follow_the_reader(kind):
+    ex = make_example(5, kind, "test")
+    text, classes = ex["text"], ex["classes"]
+    assert len(text) == len(classes) == len(ex["boxes"])
+    assert all(0 <= v <= 1000 for b in ex["boxes"] for v in b)
+    # every section heading the rules find is labelled SEC by the generator
+    for h in find_sections(text):  # (the rules may run a glued heading on; its start is SEC)
+        assert classes[h.start:h.start + 4] == ["SEC"] * 4, (kind, h.text)
+    assert {"VAL", "ROW", "COL", "SEC", "TXT"} <= set(classes)
+    assert all(c == "O" for c, ch in zip(classes, text) if ch in "\x1f\x1e\x1d\n")
+
+
+def test_corpus_pdf_example_has_real_boxes():
+    ex = make_example(2, "pdf", "test")
+    boxes = {tuple(b) for b, c in zip(ex["boxes"], ex["classes"]) if c == "VAL"}
+    assert len(boxes) > 20  # one box per printed cell, not line positions
+    assert ex["classes"].count("FUR") > 0  # the renderer's page numbers
+
+
+def test_train_and_test_templates_differ():
+    a, b = make_example(1, "pipe", "train"), make_example(1, "pipe", "test")
+    assert a["text"] != b["text"]
+
+
+def test_drop_furniture_keeps_rule_structure_and_cuts_model_debris():
+    o = lambda s: Origin(1, "segment", None, s, 1.0)  # noqa: E731
+    text = "规章\x1f1\x1f\n打印本页 关闭窗口\n行政许可\x1f2\x1f\n"
+    flat = FlatText(text, [0, 6, 16], [o((0, 5)), o((6, 14)), o((15, 22))])
+    classes = ["ROW"] * 2 + ["O", "VAL", "O", "O"] + ["FUR"] * 9 + ["O"] + ["ROW"] * 4 + ["O", "VAL", "O", "O"]
+    kept, kc, conf = drop_furniture(flat, classes, np.full(len(text), 0.99))
+    assert kept.text == "规章\x1f1\x1f\n行政许可\x1f2\x1f\n"
+    assert kept.origin(kept.text.index("2")).span == (15, 22) and len(kc) == len(kept.text) == len(conf)
+    low, _, _ = drop_furniture(flat, classes, np.full(len(text), 0.5))  # not confident: kept
+    assert "打印本页" in low.text
+
+
+def test_rescue_headings_from_sec_labels():
+    text = "一、总体情况\n正文。\n=、主动公开政府信息情况\n表\n三、收到和处理政府信息公开申请情况\n"
+    found = find_sections(text)
+    assert [h.number for h in found] == ["一", "三"]
+    classes = ["O"] * len(text)
+    s = text.index("=、")
+    e = text.index("\n", s)
+    classes[s:e] = ["SEC"] * (e - s)
+    out = rescue_headings(text, classes, found)
+    assert [h.number for h in out] == ["一", "二", "三"] and out[1].text == "=、主动公开政府信息情况"
+    classes[s:e] = ["TXT"] * (e - s)
+    assert len(rescue_headings(text, classes, found)) == 2
+
+
+@needs_model
+def test_shipped_checkpoint_is_verified_and_labels_held_out_text(tmp_path):
+    from models.classifier import ModelError, TokenClassifier
+
+    cfg = json.loads((SHIPPED / "config.json").read_text())
+    assert {int(k): v for k, v in cfg["id2label"].items()} == ID2LABEL
+    clf = TokenClassifier(SHIPPED, "cpu")
+    ex = make_example(99, "html", "test")
+    probs = clf.logits(clf.vocab.encode(ex["text"]), ex["boxes"])
+    pred = [ID2LABEL[int(i)][2:] or "O" for i in probs.argmax(-1)]
+    pred = ["O" if p == "" else p for p in pred]
+    gold = ex["classes"]
+    acc = sum(p == g for p, g in zip(pred, gold)) / len(gold)
+    assert acc > 0.97, acc
+    bad = tmp_path / "m"
+    shutil.copytree(SHIPPED, bad)
+    data = bytearray((bad / "model.safetensors").read_bytes())
+    data[-1] ^= 1
+    (bad / "model.safetensors").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256"):
+        TokenClassifier(bad, "cpu")
+
+
+@needs_model
+def test_pipeline_with_and_without_model_agree_on_samples():
+    from extract.pipeline import extract_report
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    for src in sorted(samples.glob("*.txt")) + sorted(samples.glob("*.html")):
+        a = extract_report(src, use_model=True)
+        b = extract_report(src, use_model=False)
+        assert a.model == DEFAULT_MODEL and b.model is None
+        assert a.cells == b.cells and a.sections == b.sections and a.meta == b.meta, src.name
+        printed = [p for p in a.provenance.values() if p.how == "printed" and p.label]
+        assert sum(p.label == "VAL" for p in printed) >= 0.95 * len(printed), src.name
+
+
+def test_missing_model_falls_back_to_rules(monkeypatch, tmp_path):
+    from extract.pipeline import extract_report
+    from models.classifier import load_classifier
+
+    load_classifier.cache_clear()
+    monkeypatch.setenv("NIANBAO_MODEL", str(tmp_path))
+    try:
+        r = extract_report(Path(__file__).resolve().parents[1] / "samples" / "seed_001.txt")
+    finally:
+        load_classifier.cache_clear()
+    assert r.model is None and r.status != "failed"
+    assert any(f.rule == "model.unavailable" for f in r.findings)
+
+
+def test_trim_heading_run_on_into_text():
+    from extract.labelling import trim_headings
+
+    text = "五、存在的主要问题及改进措施(四)政府信息公开平台建设情况正文\n"
+    found = find_sections(text)
+    assert found[0].text.endswith("建设情况")
+    classes = ["SEC"] * 14 + ["SUB"] * (len(text) - 14)
+    assert trim_headings(text, classes, found)[0].text == "五、存在的主要问题及改进措施"

@@ -1,0 +1,450 @@
+"""The labelled synthetic corpus: whole reports rendered as every input kind, each character
+of the pipeline's flat text carrying its true class for free.
+
+A report is drawn as labelled blocks (title, section headings, sub-headings, narrative,
+the three tables with header/row/value cells, signature, page furniture), rendered to a
+text shape, HTML or a text-layer PDF, read back by nianbao's own readers and flattened
+exactly as at extraction time (furniture kept). The flat text is then aligned with the
+labelled source text (rapidfuzz edit operations), so the labels follow whatever the reader
+did: markers, dropped separators, normalized characters.
+
+Train and test data differ in seeds *and* templates: every bank of narrative, sub-headings,
+agencies and furniture is split in two, ``train`` taking the even entries and ``test``
+the odd ones.
+
+Example:
+    >>> ex = make_example(3, "pipe", "train")
+    >>> len(ex["text"]) == len(ex["classes"]) == len(ex["boxes"])
+    True
+    >>> sorted(set(ex["classes"]) - {"O"})
+    ['COL', 'FUR', 'ROW', 'SEC', 'SUB', 'TTL', 'TXT', 'VAL']
+"""
+from __future__ import annotations
+
+import html as _html
+import random
+import unicodedata
+from dataclasses import dataclass, field
+
+from extract.flat import flatten
+from extract.readers import read_document
+from extract.schema import HEADING_VARIANTS, SECTIONS
+from models.features import char_boxes
+from models.labels import BREAKS
+
+from .render import Heading, Para, ReportSpec, TableBlock, render_pdf, tables_for
+from .synth import random_cells
+
+TEXT_SHAPES = ("pipe", "tab", "lines", "blank_lines", "markdown", "flat_spaced", "flat_run")
+KINDS = TEXT_SHAPES + ("html", "pdf", "pdf_ocr")
+CELL_CLASS = {"head": "COL", "label": "ROW", "group": "ROW", "band": "TTL", "value": "VAL"}
+
+# ------------------------------------------------------------------ template banks (even: train, odd: test)
+PLACES = ("灵丘县", "衡阳市祁东县", "长治市", "淮安市洪泽区", "平潭综合实验区", "上海市", "昆明市五华区", "盐池县", "宿迁市宿城区",
+          "广州市天河区", "成都市武侯区", "哈尔滨市", "拉萨市", "乌鲁木齐市", "杭州市余杭区", "贵阳市", "海口市", "西宁市",
+          "北京市朝阳区", "天津市滨海新区", "重庆市渝北区", "石家庄市", "太原市小店区", "呼和浩特市", "沈阳市和平区", "长春市",
+          "南京市鼓楼区", "合肥市", "福州市", "南昌市青山湖区", "济南市历下区", "郑州市金水区", "武汉市江岸区", "长沙市岳麓区",
+          "南宁市", "三亚市", "兰州市", "银川市", "大理州", "延边州", "", "")
+BODIES = ("人民政府", "人民政府办公室", "文化和旅游局", "民政局", "财政局", "自然资源和规划局", "生态环境局", "教育局",
+          "卫生健康委员会", "市场监督管理局", "数据局", "住房和城乡建设局", "交通运输局", "公安局", "司法局", "应急管理局",
+          "发展和改革委员会", "人力资源和社会保障局", "农业农村局", "水利局", "商务局", "审计局", "统计局", "医疗保障局",
+          "退役军人事务局", "林业局", "税务局", "城市管理局", "某某镇人民政府", "某某街道办事处")
+SENTENCES = (
+    "{year}年，{body}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》",
+    "全年通过政府门户网站主动公开政府信息{n}条",
+    "持续深化政务公开，不断提升政府信息公开质量和实效",
+    "发布政策解读材料{n}篇，其中图解{m}篇",
+    "进一步规范依申请公开办理流程，严格按照法定时限答复",
+    "组织开展政务公开业务培训{m}次，参训人员{n}人次",
+    "严格落实“先审查、后公开”和“一事一审”制度",
+    "全年清理更新过期信息{n}条，确保公开信息准确规范",
+    "持续优化政府信息公开专栏，完善栏目设置",
+    "通过政务新媒体发布信息{n}条，拓宽了群众获取信息的渠道",
+    "将政务公开工作纳入年度绩效考核",
+    "主动接受社会评议和监督",
+    "围绕优化营商环境、乡村振兴、民生保障等重点领域加大公开力度",
+    "召开新闻发布会{m}场，回应社会关切{n}次",
+    "一是加强组织领导；二是完善制度建设；三是强化监督保障",
+    "本年度共收到政府信息公开申请{n}件，均已按期办结",
+    "政策解读形式还比较单一，图解、视频等多样化解读偏少",
+    "部分栏目信息更新不够及时，公开内容的针对性和实用性有待增强",
+    "下一步，将进一步健全政务公开工作机制，丰富政策解读形式",
+    "加大业务培训力度，提升政府信息公开工作规范化水平",
+    "本年度未收取信息处理费",
+    "本机关无其他需要报告的事项",
+    "办理人大代表建议{m}件、政协委员提案{n}件，办复率100%",
+    "依据国办公开办函〔2021〕30号要求，本报告所列数据统计期限自{year}年1月1日起至{year}年12月31日止",
+    "在政府网站公开财政预决算信息{m}个，“三公”经费信息{m}条",
+    "落实政府信息公开保密审查机制，全年未发生泄密事件",
+    "开展政府开放日活动{m}场次，邀请群众代表{n}人参加",
+    "如对本报告有任何疑问，请与{body}办公室联系，联系电话：0{m}-{n}{m}",
+    "依托12345政务服务便民热线受理群众咨询{n}件",
+    "全年行政许可信息公开{n}条，行政处罚信息公开{m}条",
+    "对照年度政务公开工作要点，逐项抓好落实",
+    "本报告的电子版可在{body}门户网站下载",
+)
+SUBHEADS = ("（一）主动公开情况", "（二）依申请公开情况", "（三）政府信息管理情况", "（四）政府信息公开平台建设情况",
+            "（五）监督保障情况", "（一）存在的主要问题", "（二）改进措施", "（二）改进情况", "（一）信息处理费收取情况",
+            "（二）人大代表建议和政协提案办理结果公开情况", "（三）年度政务公开工作要点落实情况", "（四）其他事项",
+            "1.加强组织领导", "2.完善制度建设", "3.强化平台建设", "4.抓好政策解读", "（一）主动公开政府信息情况",
+            "（三）政府信息公开平台建设", "（二）依申请公开办理", "（五）教育培训情况")
+FURNITURE = ("首页 > 政务公开 > 政府信息公开年报", "当前位置：首页 > 信息公开 > 年度报告", "打印本页 关闭窗口",
+             "【字体：大 中 小】", "发布时间：{date} 来源：{agency} 浏览次数：{n}", "扫一扫在手机打开当前页", "相关稿件",
+             "网站地图 | 联系我们 | 网站声明", "主办单位：{agency} 网站标识码：{code}", "http://www.gov.cn/art/{y}/{m}/{d}/art_{n}_{code}.html",
+             "{date} {time} {agency}", "分享到： 微信 微博", "信息来源：{agency} 发布日期：{date}", "【打印】【关闭】",
+             "索引号：{code}/{y}-{n} 发布机构：{agency}", "访问量：{n}", "政府信息公开年报 - {agency}",
+             "上一篇：{agency}{y}年政府信息公开工作年度报告", "返回顶部", "下一篇：关于印发{y}年政务公开工作要点的通知")
+PAGE_NUMBERS = ("- {n} -", "—{n}—", "第{n}页", "第 {n} 页 共 {m} 页", "{n}/{m}", "— {n} —", "第{n}页/共{m}页", "Page {n}")
+
+
+def _bank(items: tuple[str, ...], split: str) -> tuple[str, ...]:
+    return items[0::2] if split == "train" else items[1::2]
+
+
+# ------------------------------------------------------------------ a labelled report
+@dataclass
+class LBlock:
+    kind: str  # title | head | sub | para | table | sig
+    text: str = ""
+    sub: int = 0  # a paragraph that opens with an inline sub-heading: its first ``sub`` characters
+    table: TableBlock | None = None
+
+
+@dataclass
+class LReport:
+    layout: str
+    agency: str
+    year: int
+    blocks: list[LBlock] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)
+
+    def spec(self) -> ReportSpec:
+        """The report for the PDF renderer (title and signature as renderer fields)."""
+        blocks = []
+        for b in self.blocks:
+            if b.kind == "head":
+                blocks.append(Heading(b.text))
+            elif b.kind in ("sub", "para"):
+                blocks.append(Para(b.text))
+            elif b.kind == "table":
+                blocks.append(b.table)
+        title = next((b.text for b in self.blocks if b.kind == "title"), "")
+        sig = [b.text for b in self.blocks if b.kind == "sig"]
+        return ReportSpec(title=title, meta={"agency": self.agency, "year": self.year}, blocks=blocks, signature=sig,
+                          layout=self.layout)
+
+
+def _fill(t: str, rng: random.Random, body: str, year: int) -> str:
+    return t.format(body=body, year=year, n=rng.randint(1, 2000), m=rng.randint(1, 60))
+
+
+def _paragraph(rng: random.Random, split: str, body: str, year: int) -> str:
+    bank = _bank(SENTENCES, split)
+    parts = [_fill(rng.choice(bank), rng, body, year) for _ in range(rng.randint(1, 4))]
+    return "，".join(parts) + "。"
+
+
+def _drop_some(cells: dict, rng: random.Random) -> dict:
+    """Empty cells and a missing row now and then, as real reports print them."""
+    cells = dict(cells)
+    if rng.random() < 0.3:
+        for k in rng.sample(sorted(cells), k=rng.randint(1, 12)):
+            cells[k] = None
+    if rng.random() < 0.15:
+        row = rng.choice(sorted({k.rsplit(".", 1)[0] for k in cells if k.startswith("t3.")}))
+        cells = {k: v for k, v in cells.items() if not k.startswith(row + ".")}
+    return cells
+
+
+def labelled_report(rng: random.Random, split: str = "train") -> LReport:
+    """A random report as labelled blocks, from the ``split``'s template banks."""
+    layout = rng.choice(("2019", "2021"))
+    year = rng.randint(2019, 2020) if layout == "2019" else rng.randint(2021, 2025)
+    agency = rng.choice(_bank(PLACES, split)) + rng.choice(_bank(BODIES, split))
+    rep = LReport(layout, agency, year)
+    cells = _drop_some(random_cells(rng, layout, consistent=rng.random() < 0.8), rng)
+    tables = tables_for(layout, cells)
+    title = f"{agency}{year}年政府信息公开工作年度报告"
+    rep.blocks.append(LBlock("title", title))
+    if rng.random() < 0.7:
+        rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
+    subs = _bank(SUBHEADS, split)
+    for number, _, official in SECTIONS:
+        variants = [h for h in HEADING_VARIANTS if h.startswith(number)] + [official]
+        head = rng.choice(variants)
+        if rng.random() < 0.2:
+            head = head.replace("、", rng.choice(("．", ".", "、 ", "，")), 1)
+        rep.blocks.append(LBlock("head", head))
+        tid = {"二": "t2", "三": "t3", "四": "t4"}.get(number)
+        n_pars = rng.randint(0, 1) if tid else rng.randint(1, 4 if number == "一" else 2)
+        for _ in range(n_pars):
+            r = rng.random()
+            if r < 0.25:
+                rep.blocks.append(LBlock("sub", rng.choice(subs)))
+                rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
+            elif r < 0.5:
+                s = rng.choice(subs) + "。"
+                rep.blocks.append(LBlock("para", s + _paragraph(rng, split, agency, year), sub=len(s)))
+            else:
+                rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
+        if tid in tables:
+            rep.blocks.append(LBlock("table", table=tables[tid]))
+    rep.blocks.append(LBlock("sig", agency))
+    rep.blocks.append(LBlock("sig", f"{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"))
+    date = f"{year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)}"
+    rep.furniture = [f.format(date=date, agency=agency, n=rng.randint(10, 9999), code=rng.randint(10**6, 10**9),
+                              y=year + 1, m=rng.randint(1, 12), d=rng.randint(1, 28), time=f"{rng.randint(8, 18)}:{rng.randint(10, 59)}")
+                     for f in rng.sample(_bank(FURNITURE, split), k=4)]
+    return rep
+
+
+# ------------------------------------------------------------------ rendering with labels
+class _Labelled:
+    """Text with one class per character, built piece by piece."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.classes: list[str] = []
+        self.repeats: dict[str, str] = {}  # texts a page break may print again (header rows)
+
+    def add(self, text: str, cls: str = "O") -> None:
+        self.parts.append(text)
+        self.classes.extend([cls] * len(text))
+        if cls in ("COL", "ROW"):
+            self.repeats[_key(text)] = cls
+
+
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _page_number(rng: random.Random, n: int) -> str:
+    return rng.choice(PAGE_NUMBERS).format(n=n, m=n + rng.randint(0, 6))
+
+
+def _row_pieces(row: list, shape: str) -> list[tuple[str, str]]:
+    return [(c.text, CELL_CLASS[c.kind]) for c in row]
+
+
+def render_text(rep: LReport, shape: str, rng: random.Random) -> _Labelled:
+    """The report as a plain-text shape (see ``TEXT_SHAPES``) with page furniture mixed in."""
+    out = _Labelled()
+    flat = shape.startswith("flat")
+    nl = "" if shape == "flat_run" else ("\n" if not flat else rng.choice(("\n", "")))
+    page = [1]
+
+    def furniture(p: float) -> None:
+        if rng.random() < p:
+            page[0] += 1
+            out.add(_page_number(rng, page[0]) if rng.random() < 0.6 else rng.choice(rep.furniture), "FUR")
+            out.add("\n" if shape != "flat_run" else "")
+
+    head_fur = rng.random() < 0.5
+    if head_fur:
+        out.add(rep.furniture[0], "FUR")
+        out.add("\n")
+    for b in rep.blocks:
+        if b.kind == "table":
+            rows = b.table.rows
+            for r in rows:
+                pieces = [(t, c) for t, c in _row_pieces(r, shape)]
+                if shape == "pipe":
+                    for t, c in pieces:
+                        out.add(t, c)
+                        out.add("|")
+                    out.add("\n")
+                elif shape == "tab":
+                    for i, (t, c) in enumerate(pieces):
+                        out.add("\t" if i else "")
+                        out.add(t, c)
+                    out.add("\n")
+                elif shape == "markdown":
+                    out.add("| ")
+                    for t, c in pieces:
+                        out.add(t or " ", c if t else "O")
+                        out.add(" | ")
+                    out.add("\n")
+                    if r is rows[0]:
+                        out.add("|" + "---|" * len(pieces) + "\n")
+                elif shape in ("lines", "blank_lines"):
+                    for t, c in pieces:
+                        if t or shape == "blank_lines":
+                            out.add(t, c)
+                            out.add("\n\n" if shape == "blank_lines" else "\n")
+                elif shape == "flat_spaced":
+                    for t, c in pieces:
+                        out.add(f" {t} " if c == "VAL" and t else t, c)
+                    out.add(nl)
+                else:  # flat_run
+                    for t, c in pieces:
+                        out.add(t, c)
+                furniture(0.06)
+            continue
+        prefix = "## " if shape == "markdown" and b.kind == "head" else ""
+        out.add(prefix)
+        if b.kind == "para" and b.sub:
+            out.add(b.text[:b.sub], "SUB")
+            out.add(b.text[b.sub:], "TXT")
+        else:
+            out.add(b.text, {"head": "SEC", "sub": "SUB"}.get(b.kind, "TXT"))
+        out.add("\n" if shape in TEXT_SHAPES[:5] or shape == "flat_spaced" else nl)
+        if shape == "blank_lines":
+            out.add("\n")
+        furniture(0.08)
+    if rng.random() < 0.6:
+        for f in rep.furniture[1:3]:
+            out.add(f, "FUR")
+            out.add("\n")
+    return out
+
+
+def render_html(rep: LReport, rng: random.Random) -> tuple[str, _Labelled]:
+    """The report as a web page, and its visible text in reading order with labels."""
+    vis = _Labelled()
+    body: list[str] = []
+    chrome_top = rep.furniture[:2] if rng.random() < 0.7 else []
+    for f in chrome_top:
+        body.append(f"<div class='crumb'>{_html.escape(f)}</div>")
+        vis.add(f, "FUR")
+        vis.add("\n")
+    for b in rep.blocks:
+        if b.kind == "table":
+            trs = []
+            for r in b.table.rows:
+                tds = []
+                for c in r:
+                    span = (f" rowspan={c.row_span}" if c.row_span > 1 else "") + (f" colspan={c.col_span}" if c.col_span > 1 else "")
+                    tds.append(f"<td{span}>{_html.escape(c.text) or '&nbsp;'}</td>")
+                    vis.add(c.text, CELL_CLASS[c.kind])
+                    vis.add("\n")
+                trs.append("<tr>" + "".join(tds) + "</tr>")
+            body.append("<table border=1>" + "".join(trs) + "</table>")
+            continue
+        tag = {"head": "h3", "title": "h1"}.get(b.kind, "p")
+        if b.kind == "para" and b.sub:
+            body.append(f"<p><strong>{_html.escape(b.text[:b.sub])}</strong>{_html.escape(b.text[b.sub:])}</p>")
+            vis.add(b.text[:b.sub], "SUB")
+            vis.add(b.text[b.sub:], "TXT")
+        else:
+            body.append(f"<{tag}>{_html.escape(b.text)}</{tag}>")
+            vis.add(b.text, {"head": "SEC", "sub": "SUB"}.get(b.kind, "TXT"))
+        vis.add("\n")
+    tail = []
+    for f in rep.furniture[2:]:
+        tail.append(f"<div class='footer'>{_html.escape(f)}</div>")
+        vis.add(f, "FUR")
+        vis.add("\n")
+    page = ("<html><head><meta charset='utf-8'><title>" + _html.escape(rep.blocks[0].text) + "</title></head><body>"
+            + "".join(body[:len(chrome_top)]) + "<div class='content'>" + "\n".join(body[len(chrome_top):]) + "</div>"
+            + "".join(tail) + "</body></html>")
+    return page, vis
+
+
+def linear_text(rep: LReport, header: str = "") -> _Labelled:
+    """The report's printed text in reading order (what a PDF reader should find), labelled.
+
+    ``header`` is a page header printed above the first page's text (furniture).
+    """
+    vis = _Labelled()
+    if header:
+        vis.add(header, "FUR")
+        vis.add("\n")
+    blocks = [b for b in rep.blocks if b.kind != "sig"] + [b for b in rep.blocks if b.kind == "sig"]
+    for b in blocks:
+        if b.kind == "table":
+            for r in b.table.rows:
+                for c in r:
+                    vis.add(c.text, CELL_CLASS[c.kind])
+                    vis.add("\n")
+            continue
+        if b.kind == "para" and b.sub:
+            vis.add(b.text[:b.sub], "SUB")
+            vis.add(b.text[b.sub:], "TXT")
+        else:
+            vis.add(b.text, {"head": "SEC", "sub": "SUB"}.get(b.kind, "TXT"))
+        vis.add("\n")
+    return vis
+
+
+# ------------------------------------------------------------------ alignment
+def _fold(ch: str) -> str:
+    n = unicodedata.normalize("NFKC", ch)
+    return n if len(n) == 1 else ch
+
+
+def _key(text: str) -> str:
+    return "".join(_fold(c) for c in text if not c.isspace())
+
+
+def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
+                  repeats: dict[str, str] | None = None) -> list[str]:
+    """Carry per-character classes of ``source`` over to the flat text read from it.
+
+    Matched and substituted characters take their source class; characters the reader
+    added take the majority class of their line or cell; a line or cell nothing in the
+    source explains is a ``repeats`` text (a header row printed again after a page break)
+    or ``default`` (page furniture the renderer printed). Whitespace and markers are ``O``.
+    """
+    from rapidfuzz.distance import Indel
+
+    target = flat.text
+    a = "".join(_fold(c) for c in source)
+    out: list[str | None] = [None] * len(target)
+    for op in Indel.opcodes(a, target):
+        if op.tag == "equal":
+            out[op.dest_start:op.dest_end] = classes[op.src_start:op.src_end]
+    # units: fill the characters the source does not explain
+    for (s, e) in (flat.units() or [(0, len(target))]):
+        seen = [c for c in out[s:e] if c not in (None, "O")]
+        fill = max(set(seen), key=seen.count) if seen else (repeats or {}).get(_key(target[s:e]), default)
+        for i in range(s, e):
+            if out[i] is None:
+                out[i] = fill
+    return ["O" if ch in BREAKS else (c or "O") for ch, c in zip(target, out)]
+
+
+# ------------------------------------------------------------------ examples
+_OCR_CONFUSIONS = {"0": "O", "1": "l", "己": "已", "未": "末", "日": "曰", "人": "入", "土": "士", "干": "千", "（": "(", "、": ",",
+                   "复": "夏", "议": "汉", "申": "中", "请": "清", "处": "外"}
+
+
+def _ocr_noise(text: str, rng: random.Random, rate: float) -> str:
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch not in BREAKS and rng.random() < rate:
+            chars[i] = _OCR_CONFUSIONS.get(ch) or rng.choice("口日曰一丨十人入")
+    return "".join(chars)
+
+
+def make_example(seed: int, kind: str, split: str = "train") -> dict:
+    """One labelled document: the flat text nianbao would see, its classes and boxes."""
+    rng = random.Random(f"{split}:{kind}:{seed}")
+    rep = labelled_report(rng, split)
+    if kind in TEXT_SHAPES:
+        lab = render_text(rep, kind, rng)
+        raw = lab.text
+        if rng.random() < 0.15:
+            import opencc
+
+            raw = opencc.OpenCC("s2t").convert(raw)
+        doc = read_document(raw.encode("utf-8"), name="x.txt")
+    elif kind == "html":
+        page, lab = render_html(rep, rng)
+        doc = read_document(page.encode("utf-8"), name="x.html")
+    elif kind in ("pdf", "pdf_ocr"):
+        style = rng.choice(("word", "browser"))
+        spec = rep.spec()
+        lab = linear_text(rep, header=spec.title[:40] if style == "browser" else "")
+        pdf = render_pdf(spec, seed=seed, style=style, t3_across_pages=False)
+        doc = read_document(pdf, name="x.pdf")
+    else:
+        raise ValueError(f"unknown kind {kind!r}: expected one of {KINDS}")
+    flat = flatten(doc, keep_furniture=True)
+    classes = align_classes(lab.text, lab.classes, flat, repeats=lab.repeats)
+    text = flat.text
+    if kind == "pdf_ocr":
+        text = _ocr_noise(text, rng, rng.uniform(0.005, 0.03))
+    return {"id": f"{split}-{kind}-{seed}", "kind": kind, "text": text, "classes": classes,
+            "boxes": [list(b) for b in char_boxes(flat, doc)]}

@@ -250,8 +250,23 @@ def _system(r: dict) -> dict:
 
 def bench_kind(kind: str, pairs: list[tuple[Path, Path]], *, device: str, work: Path, seed: int = 0,
                ocr_engines: Sequence[str] = ("rapidocr", "tesseract"), baseline: bool = True) -> dict:
-    """Every system on one kind's (source, gold) pairs on one device; a JSON-ready dict."""
+    """Every system on one kind's (source, gold) pairs on one device; a JSON-ready dict.
+
+    The OCR backend follows ``device`` (``NIANBAO_OCR_DEVICE`` is set while the kind runs)."""
+    before = os.environ.get("NIANBAO_OCR_DEVICE")
     os.environ["NIANBAO_OCR_DEVICE"] = "cuda" if device.startswith("cuda") else "cpu"
+    try:
+        return _bench_kind(kind, pairs, device=device, work=work, seed=seed, ocr_engines=ocr_engines,
+                           baseline=baseline)
+    finally:
+        if before is None:
+            os.environ.pop("NIANBAO_OCR_DEVICE", None)
+        else:
+            os.environ["NIANBAO_OCR_DEVICE"] = before
+
+
+def _bench_kind(kind: str, pairs: list[tuple[Path, Path]], *, device: str, work: Path, seed: int,
+                ocr_engines: Sequence[str], baseline: bool) -> dict:
     _gpu_peak_reset(device)
     out: dict[str, Any] = {"documents": len(pairs), "systems": {}}
     scan_lines = None

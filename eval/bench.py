@@ -11,7 +11,7 @@ as each kind (:mod:`eval.bench_inputs`) and, on the same inputs:
   and the margin nianbao − baseline;
 * on scans, runs the OCR engines rapidocr and tesseract ``chi_sim`` (when installed) on the
   page images and reports their character error rate on the table text (:mod:`eval.ocr_cer`);
-* includes token-level F1 of the model from ``training.corpus.token_eval`` when it exists.
+* includes token-level F1 of the model on held-out synthetic documents (``training.train.token_eval``).
 
 Writes ``OUT/results.json``, ``OUT/results.md`` and PNG plots (:mod:`eval.plots`).
 
@@ -304,14 +304,14 @@ def _bench_kind(kind: str, pairs: list[tuple[Path, Path]], *, device: str, work:
 
 # ---------------------------------------------------------------- the whole run
 def token_results(n_docs: int = 20, seed: int = 0) -> tuple[dict | None, str | None]:
-    """(token-level results, None) from ``training.corpus.token_eval(n_docs, seed)``, or (None, why not)."""
+    """(token-level results, None) from ``training.train.token_eval(n_docs, seed)``, or (None, why not)."""
     try:
-        from training import corpus
-    except Exception as e:  # the corpus module is optional and may be mid-build
-        return None, f"training.corpus not importable: {type(e).__name__}: {e}"
-    fn = getattr(corpus, "token_eval", None)
+        from training import train
+    except Exception as e:  # training needs its extras (seqeval, rapidfuzz, datasets)
+        return None, f"training.train not importable: {type(e).__name__}: {e}"
+    fn = getattr(train, "token_eval", None)
     if fn is None:
-        return None, "training.corpus has no token_eval(n_docs, seed) yet"
+        return None, "training.train has no token_eval(n_docs, seed)"
     try:
         r = fn(n_docs, seed)
     except Exception as e:

@@ -1,4 +1,5 @@
-"""The token-classification model (labels, vocabulary, model, prediction, shipped weights).
-
-Not built yet: see the model issue. The extraction pipeline runs rules-only until then.
+"""The token classifier: the label list (``labels``), the character vocabulary (``vocab``),
+model inputs (``features``), configs and shipped checkpoints (``config``), and loading and
+prediction (``classifier``). The weights of ``nianbao-tc-v1`` ship in ``models/nianbao-tc-v1/``
+with their model card and sha256 sums; ``nianbao train`` rebuilds them.
 """

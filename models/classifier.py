@@ -29,7 +29,10 @@ from extract.flat import FlatText
 
 from .config import CHECKPOINT_FILES, DEFAULT_MODEL, MODELS_DIR, STRIDE, WINDOW
 from .features import char_boxes, windows
-from .labels import class_of
+from .decode import SWITCH_COST, class_probs, decode_classes
+from .labels import CLASSES
+
+CLASS_INDEX = {c: i for i, c in enumerate(["O", *CLASSES])}
 from .vocab import CharVocab
 
 log = logging.getLogger(__name__)
@@ -103,6 +106,7 @@ class TokenClassifier:
         self.model = AutoModelForTokenClassification.from_pretrained(self.dir).to(self.device).eval()
         self.vocab = CharVocab.load(self.dir / "vocab.txt")
         self.id2label = {int(k): v for k, v in self.model.config.id2label.items()}
+        self.labels = [self.id2label[i] for i in range(len(self.id2label))]
         self.name = self.dir.name
         self.uses_boxes = self.model.config.model_type == "layoutlm"
         threads = os.environ.get("NIANBAO_MODEL_THREADS")
@@ -140,9 +144,10 @@ class TokenClassifier:
         if not flat.text:
             return TokenLabels([], np.zeros(0, dtype=np.float32), self.name)
         probs = self.logits(self.vocab.encode(flat.text), char_boxes(flat, doc))
-        best = probs.argmax(-1)
-        classes = [class_of(self.id2label[int(i)]) for i in best]
-        return TokenLabels(classes, probs[np.arange(len(best)), best], self.name)
+        classes = decode_classes(flat.text, probs, self.labels, SWITCH_COST)
+        cp = class_probs(probs, self.labels)
+        conf = cp[np.arange(len(classes)), [CLASS_INDEX[c] for c in classes]].astype(np.float32)
+        return TokenLabels(classes, conf, self.name)
 
 
 def model_dir(name: str = DEFAULT_MODEL) -> Path:

@@ -6,9 +6,8 @@ character's column in its line, y from the line number (wrapping every 100 lines
 
 Example:
     >>> from extract.flat import FlatText
-    >>> flat = FlatText("ab\\ncd")
-    >>> line_boxes(flat)[3]
-    (0, 10, 8, 18)
+    >>> line_boxes(FlatText("ab\\ncde"))[3:]
+    [(0, 10, 24, 18), (0, 10, 24, 18), (0, 10, 24, 18)]
     >>> [w for w in windows(10, size=4, stride=3)]
     [(0, 4), (3, 7), (6, 10)]
 """
@@ -19,20 +18,41 @@ from extract.flat import FlatText
 
 Box4 = tuple[int, int, int, int]
 _CHAR_W, _LINE_H = 8, 10
+_CELL_ENDS = "\x1f\x1e\x1d"
 
 
 def line_boxes(flat: FlatText) -> list[Box4]:
-    """Boxes from line and column positions (for characters without page geometry)."""
+    """Boxes from positions, for characters without page geometry: each cell (the run between
+    cell markers) or line gets one box, x from its first and last column, y from its line.
+
+    A narrative line is a wide box, a heading a short one at the left, a value a narrow one
+    after its row label, as on a page.
+    """
     out: list[Box4] = []
     line = col = 0
-    for ch in flat.text:
+    start, run_start = 0, 0
+    text = flat.text
+
+    def close(end: int) -> None:
         y = (line % 100) * _LINE_H
-        x = min(col * _CHAR_W, 1000 - _CHAR_W)
-        out.append((x, y, x + _CHAR_W, y + _LINE_H - 2))
-        if ch == "\n":
-            line, col = line + 1, 0
+        x0 = min(run_start * _CHAR_W, 1000 - _CHAR_W)
+        x1 = max(x0 + _CHAR_W, min(1000, (run_start + (end - start)) * _CHAR_W))
+        out.extend([(x0, y, x1, y + _LINE_H - 2)] * (end - start))
+
+    for i, ch in enumerate(text):
+        if ch == "\n" or ch in _CELL_ENDS:
+            close(i)
+            y = (line % 100) * _LINE_H
+            x = min(col * _CHAR_W, 1000 - _CHAR_W)
+            out.append((x, y, x + _CHAR_W, y + _LINE_H - 2))
+            if ch == "\n":
+                line, col = line + 1, 0
+            else:
+                col += 1
+            start, run_start = i + 1, col
         else:
             col += 1
+    close(len(text))
     return out
 
 

@@ -162,11 +162,11 @@ def test_cuda_request_without_a_device_is_a_note_not_a_crash():
 
 
 def test_token_hook(monkeypatch):
-    fake = types.ModuleType("training.corpus")
-    monkeypatch.setitem(sys.modules, "training.corpus", fake)
+    fake = types.ModuleType("training.train")
+    monkeypatch.setitem(sys.modules, "training.train", fake)
     import training
 
-    monkeypatch.setattr(training, "corpus", fake, raising=False)
+    monkeypatch.setattr(training, "train", fake, raising=False)
     assert token_results(2, 0)[0] is None and "no token_eval" in token_results(2, 0)[1]
     fake.token_eval = lambda n, seed: {"f1": 0.9, "documents": n}
     assert token_results(3, 0) == ({"f1": 0.9, "documents": 3}, None)

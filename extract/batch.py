@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -126,7 +128,10 @@ def _local(jobs: list[tuple[Item, str]], workers: int, timeout: float | None,
 
     # each worker's OCR gets its share of the cores instead of all of them
     os.environ.setdefault("NIANBAO_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, workers))))
-    with ProcessPool(max_workers=max(1, workers), initializer=warm_up if warm else None, initargs=warm or ()) as pool:
+    # torch's thread pools do not survive fork: once this process has loaded it, workers are spawned
+    ctx = multiprocessing.get_context("spawn") if "torch" in sys.modules else None
+    with ProcessPool(max_workers=max(1, workers), initializer=warm_up if warm else None, initargs=warm or (),
+                     context=ctx) as pool:
         futures = {pool.schedule(work, args=(it.path, it.member, d, *args), timeout=timeout): (it, d) for it, d in jobs}
         for fut in as_completed(futures):
             item, doc_id = futures[fut]

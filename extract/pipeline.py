@@ -25,6 +25,7 @@ from .sections import detect_layout, find_meta, find_sections, period_year, repa
 from .tables import ParsedTables, parse_tables
 
 log = logging.getLogger(__name__)
+MODEL_MAX_CHARS = 400_000  # ~40 times a long report; beyond it the rules read alone (bounded time)
 _CHOSEN_READINGS = ("split", "placed", "trimmed", "window", "soft-empty", "inferred")
 
 
@@ -51,7 +52,14 @@ def _provenance(flat: FlatText, parsed: ParsedTables, keys: list[str], labels: t
 
 
 def _model_labels(doc: Document, report: Report, device: str) -> tuple[FlatText, "TokenLabels"] | None:
-    """The flat text with furniture and the classifier's labels; None (and a warning) without a model."""
+    """The flat text with furniture and the classifier's labels; None (and a finding) without them."""
+    flat_all = flatten(doc, keep_furniture=True)
+    if "政府信息公开" not in flat_all.text and not find_sections(flat_all.text):
+        return None  # not a report: the rules say so without loading or running the model
+    if len(flat_all.text) > MODEL_MAX_CHARS:
+        report.findings.append(Finding("model.skipped", "info", [], f"{len(flat_all.text)} characters: longer than "
+                                       f"any report ({MODEL_MAX_CHARS}), read by the rules alone"))
+        return None
     try:
         from models.classifier import ModelError, load_classifier
 
@@ -61,7 +69,6 @@ def _model_labels(doc: Document, report: Report, device: str) -> tuple[FlatText,
         report.findings.append(Finding("model.unavailable", "warning", [], f"token classifier not used: {e}"))
         return None
     t = time.perf_counter()
-    flat_all = flatten(doc, keep_furniture=True)
     labels = clf.predict(flat_all, doc)
     report.model = clf.name
     report.timings["model"] = time.perf_counter() - t

@@ -23,7 +23,7 @@ import numpy as np
 from .labels import BREAKS, CLASSES
 
 _NAMES = ["O", *CLASSES]
-SWITCH_COST = 8.0
+SWITCH_COST, SOFT_COST = 8.0, 8.0
 """Nats a class change inside a run of characters costs (chosen on held-out *training*-template data)."""
 
 
@@ -35,8 +35,18 @@ def class_probs(probs: np.ndarray, labels: list[str]) -> np.ndarray:
     return out
 
 
-def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost: float = SWITCH_COST) -> list[str]:
-    """The best class sequence under per-character scores and the switch penalty."""
+_SOFT_AFTER = frozenset("。:：;；)）】]")
+
+
+def _soft(prev: str, ch: str) -> bool:
+    """A place inside a run where a class may change cheaply: digits meet text, or after 。：）."""
+    return prev in _SOFT_AFTER or (prev.isdigit() != ch.isdigit() and prev not in ".-" and ch not in ".-%")
+
+
+def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost: float = SWITCH_COST,
+                   soft_cost: float = SOFT_COST) -> list[str]:
+    """The best class sequence under per-character scores and the switch penalty (``soft_cost``
+    where digits meet text or after 。：）, where glued text changes class)."""
     cp = np.log(np.clip(class_probs(probs, labels), 1e-9, None))
     k = len(_NAMES)
     trans = np.full((k, k), -switch_cost)
@@ -52,9 +62,10 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
             j += 1
         score = cp[i, 1:].copy()  # a run's characters are never O
         back = []
-        t = trans[1:, 1:]
+        hard = trans[1:, 1:]
+        soft = hard * (soft_cost / switch_cost) if switch_cost else hard
         for p in range(i + 1, j):
-            cand = score[:, None] + t
+            cand = score[:, None] + (soft if _soft(text[p - 1], text[p]) else hard)
             arg = cand.argmax(0)
             back.append(arg)
             score = cand[arg, np.arange(k - 1)] + cp[p, 1:]

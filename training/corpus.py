@@ -97,8 +97,49 @@ FURNITURE = ("首页 > 政务公开 > 政府信息公开年报", "当前位置�
 PAGE_NUMBERS = ("- {n} -", "—{n}—", "第{n}页", "第 {n} 页 共 {m} 页", "{n}/{m}", "— {n} —", "第{n}页/共{m}页", "Page {n}")
 
 
+# compositional banks: many more surfaces than any list of whole sentences
+TOPICS = ("政务公开", "政策解读", "信息发布", "依申请公开", "平台建设", "制度建设", "队伍建设", "监督考核", "保密审查", "回应关切",
+          "政务新媒体", "政府网站", "公开目录", "基层政务公开", "重点领域信息公开", "财政信息公开", "公共企事业单位信息公开",
+          "政策文件", "办事指南", "民生实事", "营商环境", "乡村振兴", "安全生产", "生态环境", "教育医疗", "社会保障")
+VERBS = ("持续加强", "不断完善", "扎实推进", "进一步规范", "认真落实", "积极探索", "大力推进", "切实做好", "全面梳理", "稳步推进",
+         "着力提升", "严格执行", "及时更新", "深入开展", "统筹推进", "主动回应", "健全完善", "优化调整")
+ENDS = ("工作机制", "管理制度", "工作水平", "公开质量", "栏目建设", "审核流程", "答复规范", "服务能力", "标准化建设", "考核评议",
+        "培训力度", "更新维护", "监督检查", "解读质量", "互动交流", "信息共享")
+FUR_KEYS = ("发布时间", "来源", "浏览次数", "索引号", "发文机关", "发布机构", "成文日期", "主题分类", "访问次数", "作者", "责任编辑",
+            "信息来源", "点击数", "文号", "发布日期", "字号")
+FUR_WORDS = ("首页", "政务公开", "信息公开", "政府信息公开年报", "年度报告", "打印", "关闭", "收藏", "分享", "返回顶部", "网站地图",
+             "联系我们", "无障碍", "长者模式", "English", "繁体", "政府信息公开", "法定主动公开内容", "扫一扫", "微信", "微博",
+             "相关链接", "上一篇", "下一篇", "登录", "注册", "搜索")
+
+
 def _bank(items: tuple[str, ...], split: str) -> tuple[str, ...]:
     return items[0::2] if split == "train" else items[1::2]
+
+
+def _clause(rng: random.Random, split: str) -> str:
+    return rng.choice(_bank(VERBS, split)) + rng.choice(_bank(TOPICS, split)) + rng.choice(_bank(ENDS, split))
+
+
+def _subhead(rng: random.Random, split: str, k: int) -> str:
+    mark = rng.choice(("（{}）", "({})", "{}、", "{}.", "{}是")).format("一二三四五六七八九"[k % 9] if rng.random() < 0.7 else k + 1)
+    words = rng.choice(_bank(TOPICS, split)) + rng.choice(("情况", "工作", "", "方面", "工作情况"))
+    return mark.replace("是", "是") + (words if rng.random() < 0.6 else _clause(rng, split))
+
+
+def _furniture(rng: random.Random, split: str, agency: str, year: int) -> str:
+    words, keys = _bank(FUR_WORDS, split), _bank(FUR_KEYS, split)
+    r = rng.random()
+    if r < 0.3:
+        return rng.choice((" > ", ">", " » ", "/")).join(rng.sample(words, rng.randint(2, 4)))
+    if r < 0.6:
+        vals = (f"{year + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", agency, str(rng.randint(1, 99999)),
+                f"{rng.randint(10**8, 10**9)}/{year + 1}-{rng.randint(1, 999):05d}", "本网", f"{rng.randint(8, 18)}:{rng.randint(10, 59)}")
+        return rng.choice(("  ", " ", "　")).join(f"{k}{rng.choice(('：', ':', ''))}{rng.choice(vals)}"
+                                                 for k in rng.sample(keys, rng.randint(1, 3)))
+    if r < 0.75:
+        host = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 8)))
+        return f"http{'s' if rng.random() < 0.5 else ''}://www.{host}.gov.cn/{rng.choice(('art', 'col', 'zwgk', 'xxgk'))}/{year + 1}/{rng.randint(1, 12)}/art_{rng.randint(100, 9999)}_{rng.randint(10**5, 10**7)}.html"
+    return " ".join(rng.sample(words, rng.randint(1, 4)))
 
 
 # ------------------------------------------------------------------ a labelled report
@@ -140,7 +181,8 @@ def _fill(t: str, rng: random.Random, body: str, year: int) -> str:
 
 def _paragraph(rng: random.Random, split: str, body: str, year: int) -> str:
     bank = _bank(SENTENCES, split)
-    parts = [_fill(rng.choice(bank), rng, body, year) for _ in range(rng.randint(1, 4))]
+    parts = [_fill(rng.choice(bank), rng, body, year) if rng.random() < 0.5 else _clause(rng, split)
+             for _ in range(rng.randint(1, 5))]
     return "，".join(parts) + "。"
 
 
@@ -169,6 +211,7 @@ def labelled_report(rng: random.Random, split: str = "train") -> LReport:
     if rng.random() < 0.7:
         rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
     subs = _bank(SUBHEADS, split)
+    k = 0
     for number, _, official in SECTIONS:
         variants = [h for h in HEADING_VARIANTS if h.startswith(number)] + [official]
         head = rng.choice(variants)
@@ -179,11 +222,13 @@ def labelled_report(rng: random.Random, split: str = "train") -> LReport:
         n_pars = rng.randint(0, 1) if tid else rng.randint(1, 4 if number == "一" else 2)
         for _ in range(n_pars):
             r = rng.random()
+            sub = rng.choice(subs) if rng.random() < 0.4 else _subhead(rng, split, k)
+            k += 1
             if r < 0.25:
-                rep.blocks.append(LBlock("sub", rng.choice(subs)))
+                rep.blocks.append(LBlock("sub", sub))
                 rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
             elif r < 0.5:
-                s = rng.choice(subs) + "。"
+                s = sub + rng.choice(("。", "：", ":", "。"))
                 rep.blocks.append(LBlock("para", s + _paragraph(rng, split, agency, year), sub=len(s)))
             else:
                 rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
@@ -194,6 +239,7 @@ def labelled_report(rng: random.Random, split: str = "train") -> LReport:
     date = f"{year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)}"
     rep.furniture = [f.format(date=date, agency=agency, n=rng.randint(10, 9999), code=rng.randint(10**6, 10**9),
                               y=year + 1, m=rng.randint(1, 12), d=rng.randint(1, 28), time=f"{rng.randint(8, 18)}:{rng.randint(10, 59)}")
+                     if rng.random() < 0.4 else _furniture(rng, split, agency, year)
                      for f in rng.sample(_bank(FURNITURE, split), k=4)]
     return rep
 

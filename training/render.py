@@ -52,7 +52,7 @@ FONT_FILES: dict[str, tuple[str, int]] = {
 }
 STYLES = ("word", "browser")
 NUMERALS = "一二三四五六"
-KINDS = ("pdf", "scan", "tiff")
+KINDS = ("pdf", "scan", "tiff", "scan_low")
 
 
 def font_available(font: str = "wqy-zenhei") -> bool:
@@ -1023,11 +1023,13 @@ def _stamp(img: Any, text: str, where: tuple[float, float] | None, dpi: int, rng
 
 
 def render_scan(pdf: bytes, *, dpi: int = 200, seed: int = 0, seal_text: str | None = None,
-                seal: bool = True) -> list:
+                seal: bool = True, quality: str = "normal") -> list:
     """Rasterize a PDF at ``dpi`` and make it look scanned, deterministically from ``seed``:
     a red seal over the signature on the last page (``seal_text`` or the PDF's author),
     rotation of 0.3–1.5° either way, slight blur, Gaussian noise and a JPEG round trip
-    (quality 70–85). Returns RGB PIL images (``info["dpi"]``, ``info["rotation"]`` set).
+    (quality 70–85). ``quality="low"`` is an archive's worst: twice the blur, noise and skew
+    and JPEG quality 35–50 (use with a low ``dpi``, e.g. 150).
+    Returns RGB PIL images (``info["dpi"]``, ``info["rotation"]`` set).
 
     >>> pages = render_scan(pdf, dpi=200, seed=3)              # doctest: +SKIP
     >>> pages[0].size, 0.3 <= abs(pages[0].info["rotation"]) <= 1.5     # doctest: +SKIP
@@ -1050,24 +1052,25 @@ def render_scan(pdf: bytes, *, dpi: int = 200, seed: int = 0, seal_text: str | N
             img = page.render(scale=dpi / 72).to_pil().convert("RGB")
             if seal and i == n - 1:
                 img = _stamp(img, seal_text, _signature_point(page, page.get_height()), dpi, rng)
-            angle = rng.uniform(0.3, 1.5) * rng.choice((-1, 1))
+            low = quality == "low"
+            angle = rng.uniform(0.3, 1.5) * rng.choice((-1, 1)) * (1.6 if low else 1)
             arr = np.asarray(img)
             h, w = arr.shape[:2]
             turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)  # counter-clockwise for angle > 0, as PIL
             arr = cv2.warpAffine(arr, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                  borderValue=(255, 255, 255))
-            arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(0.35, 0.8))
+            arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(0.35, 0.8) * (2 if low else 1))
             red = rng.uniform(0.96, 1.0)
             green = red * rng.uniform(0.985, 1.0)
             tint = [red, green, green * rng.uniform(0.95, 0.99)]  # greyish to cream paper
             lut = np.stack([np.clip(np.arange(256) * t, 0, 255) for t in tint], axis=1).astype(np.uint8)
             arr = cv2.LUT(arr, lut.reshape(256, 1, 3))  # paper tint
             nrng = np.random.default_rng(rng.randrange(2**32))
-            noise = nrng.standard_normal((h, w), dtype=np.float32) * np.float32(rng.uniform(3, 8))
+            noise = nrng.standard_normal((h, w), dtype=np.float32) * np.float32(rng.uniform(3, 8) * (2 if low else 1))
             arr = cv2.add(arr, cv2.merge([noise, noise, noise]), dtype=cv2.CV_8U)  # saturating
             img = Image.fromarray(arr)
             buf = io.BytesIO()
-            img.save(buf, "JPEG", quality=rng.randint(70, 85))
+            img.save(buf, "JPEG", quality=rng.randint(35, 50) if low else rng.randint(70, 85))
             img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
             img.info["dpi"] = (dpi, dpi)
             img.info["rotation"] = angle
@@ -1138,7 +1141,7 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
     ``out_dir/<kind>/<id>.<ext>`` with the gold JSON copied beside it, plus
     ``include_synth`` synthetic reports (``synth_NNN``). Kinds: ``pdf`` (text layer,
     ``pdf/<id>.pdf``), ``scan`` (image-only PDF, ``scan/<id>.pdf``), ``tiff``
-    (``tiff/<id>.tif``). Writes ``out_dir/manifest.json`` (style, font, pages per
+    (``tiff/<id>.tif``), ``scan_low`` (a poor 150 dpi scan, ``scan_low/<id>.pdf``). Writes ``out_dir/manifest.json`` (style, font, pages per
     document) and returns the written report files.
 
     >>> build_fixture_set(Path("../shared/gold/dev"), Path("/tmp/fx"), ("pdf",))[:1]   # doctest: +SKIP
@@ -1173,12 +1176,15 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         spec = spec_from_gold(gold, text, seed=seed)
         pdf = render_pdf(spec, font=font, seed=seed + sum(map(ord, doc_id)), style=style)
         gold_bytes = raw if raw is not None else json.dumps(gold, ensure_ascii=False, indent=1).encode("utf-8")
-        images = None
+        images = low = None
         for kind in kinds:
             folder = out_dir / kind
             folder.mkdir(parents=True, exist_ok=True)
             if kind == "pdf":
                 path, data = folder / f"{doc_id}.pdf", pdf
+            elif kind == "scan_low":
+                low = low or render_scan(pdf, dpi=150, seed=seed + sum(map(ord, doc_id)), quality="low")
+                path, data = folder / f"{doc_id}.pdf", scan_to_pdf(low, dpi=150)
             else:
                 if images is None:
                     images = render_scan(pdf, dpi=dpi, seed=seed + sum(map(ord, doc_id)))

@@ -31,7 +31,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
 
-KIND_WEIGHTS = {"pipe": 1, "tab": 1, "lines": 1, "blank_lines": 1, "markdown": 1, "flat_spaced": 1, "flat_run": 1,
+KIND_WEIGHTS = {"pipe": 1, "tab": 1, "lines": 1, "blank_lines": 1, "markdown": 1, "flat_spaced": 1, "flat_run": 1.5,
                 "html": 1.5, "pdf": 1.5, "pdf_ocr": 1.5}
 
 
@@ -45,7 +45,7 @@ class TrainConfig:
     test_docs: int = 24  # per input kind, other seeds and templates
     kinds: tuple[str, ...] = tuple(KIND_WEIGHTS)
     mlm_steps: int = 100
-    steps: int = 1500
+    steps: int = 2000
     batch: int = 16
     lr: float = 3e-3
     mlm_lr: float = 1e-3

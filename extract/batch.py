@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -112,6 +111,8 @@ def warm_up(use_model: bool = True, device: str = "auto") -> None:
     from . import pipeline  # the real one, also where tests stand in for batch.extract_report
 
     os.environ.setdefault("NIANBAO_MODEL_THREADS", "1")  # one worker per core: no thread oversubscription
+    if "torch" in sys.modules:  # forked from a process that ran torch: its OpenMP pool is gone, stay inline
+        sys.modules["torch"].set_num_threads(1)
     try:
         pipeline.extract_report("一、总体情况".encode(), name="warm-up.txt", use_model=use_model, device=device)
     except Exception:  # a broken model shows on the first real document, with its error
@@ -128,10 +129,7 @@ def _local(jobs: list[tuple[Item, str]], workers: int, timeout: float | None,
 
     # each worker's OCR gets its share of the cores instead of all of them
     os.environ.setdefault("NIANBAO_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, workers))))
-    # torch's thread pools do not survive fork: once this process has loaded it, workers are spawned
-    ctx = multiprocessing.get_context("spawn") if "torch" in sys.modules else None
-    with ProcessPool(max_workers=max(1, workers), initializer=warm_up if warm else None, initargs=warm or (),
-                     context=ctx) as pool:
+    with ProcessPool(max_workers=max(1, workers), initializer=warm_up if warm else None, initargs=warm or ()) as pool:
         futures = {pool.schedule(work, args=(it.path, it.member, d, *args), timeout=timeout): (it, d) for it, d in jobs}
         for fut in as_completed(futures):
             item, doc_id = futures[fut]

@@ -32,6 +32,7 @@ _BREAK = " \t\n\u3000\x1f\x1e\x1d"
 UNIT_SHARE, UNIT_CONF, RUN_LEN, RUN_CONF = 0.8, 0.8, 4, 0.9
 
 
+_NUMBER = re.compile(r"^[\d.,，%\s\x1f\x1e\x1d-]+$")
 _TITLE = re.compile(r"(政府信息公开|政务公开).{0,12}(年度|年)?报告")
 
 
@@ -50,8 +51,8 @@ def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[in
         if not idx:
             continue
         fur = [i for i in idx if classes[i] == "FUR"]
-        if not fur or _structure(text):
-            continue  # the model never removes what the rules read as a heading or the title
+        if not fur or o.kind == "cell" or _NUMBER.match(text) or _structure(text):
+            continue  # the model never removes a table cell, a bare number, a heading or the title
         if len(fur) >= UNIT_SHARE * len(idx) and sum(conf[i] for i in fur) / len(fur) >= UNIT_CONF:
             out.append((a, b))
             continue
@@ -113,14 +114,15 @@ def _number_of(head: str) -> tuple[str | None, float]:
 
 
 def trim_headings(text: str, classes: list[str], found: list[Heading]) -> list[Heading]:
-    """Cut a heading the rules ran on into the next text (``五、…措施(四)…``) where the SEC span ends."""
+    """Cut a heading the rules ran on into the next text (``五、…措施(四)…``) where the SEC span
+    ends, when the cut reads more like a heading of the format than the whole did."""
     out = []
     for h in found:
         j = h.start
-        while j < h.end and (classes[j] == "SEC" or text[j] in " \u3000"):
+        while j < h.end and (classes[j] == "SEC" or text[j] in _BREAK):  # a heading may wrap
             j += 1
         cut = re.sub(r"\s+", "", text[h.start:j])
-        if len(cut) >= 4 and j < h.end and _number_of(cut)[1] >= 0.75:
+        if len(cut) >= 4 and j < h.end and _number_of(cut)[1] >= max(0.75, _number_of(h.text)[1] + 0.05):
             h = Heading(h.number, cut, h.start, j)
         out.append(h)
     return out

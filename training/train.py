@@ -208,9 +208,9 @@ def token_scores(predictor, examples: list[dict]) -> dict:
         n_chars += len(g)
     seconds = time.perf_counter() - t
     report = classification_report(gold, pred, output_dict=True, zero_division=0)
-    labels = {k: round(v["f1-score"], 4) for k, v in report.items() if "avg" not in k}
-    return {"f1": round(f1_score(gold, pred), 4), "accuracy": round(accuracy_score(gold, pred), 4), "labels": labels,
-            "kinds": {k: round(f1_score(g, p), 4) for k, (g, p) in sorted(per_kind.items())},
+    labels = {k: round(float(v["f1-score"]), 4) for k, v in report.items() if "avg" not in k}
+    return {"f1": round(float(f1_score(gold, pred)), 4), "accuracy": round(float(accuracy_score(gold, pred)), 4), "labels": labels,
+            "kinds": {k: round(float(f1_score(g, p)), 4) for k, (g, p) in sorted(per_kind.items())},
             "documents": len(examples), "characters": n_chars, "chars_per_s": round(n_chars / max(seconds, 1e-9))}
 
 

@@ -40,39 +40,38 @@ def _grouped_bars(ax, labels: list[str], series: dict[str, list[float | None]]) 
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(series), frameon=False)
 
 
+def _bar_chart(runs: list, series: dict, path: Path, ylabel: str, title: str, *, log: bool = False) -> Path:
+    """One group of bars per kind, one bar per series; saved as a PNG at ``path``."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(runs)), 4))
+    _grouped_bars(ax, [lb for lb, _, _ in runs], series)
+    if log:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(0, 1.05)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def plot_accuracy(results: dict, path: Path) -> Path:
     """Cell accuracy per kind, one bar per system (nianbao with the model, rules-only, baseline)."""
-    plt = _plt()
     runs = _labels(results)
     systems = [s for s in SYSTEM_ORDER if any(s in results["runs"][d][k]["systems"] for _, d, k in runs)]
     series = {s: [results["runs"][d][k]["systems"].get(s, {}).get("cells", {}).get("all", {}).get("accuracy")
                   for _, d, k in runs] for s in systems}
-    fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(runs)), 4))
-    _grouped_bars(ax, [lb for lb, _, _ in runs], series)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("cell accuracy")
-    ax.set_title("Cell accuracy per input kind")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _bar_chart(runs, series, path, "cell accuracy", "Cell accuracy per input kind")
 
 
 def plot_speed(results: dict, path: Path) -> Path:
     """Pages per second per kind (log scale), nianbao with and without the model."""
-    plt = _plt()
     runs = _labels(results)
     series = {s: [results["runs"][d][k]["systems"][s]["speed"]["pages_per_s"] for _, d, k in runs]
               for s in ("model", "rules-only")}
-    fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(runs)), 4))
-    _grouped_bars(ax, [lb for lb, _, _ in runs], series)
-    ax.set_yscale("log")
-    ax.set_ylabel("pages / s")
-    ax.set_title("Speed per input kind")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _bar_chart(runs, series, path, "pages / s", "Speed per input kind", log=True)
 
 
 def plot_stages(results: dict, path: Path) -> Path:

@@ -14,8 +14,11 @@ NOTES = """\
   python-docx tables, text lines split on tabs/`|`/whitespace; on scans rapidocr lines grouped into rows),
   mapped to cell keys by exact official row labels only (`eval/baselines.py`); a cell counts only if
   its value equals gold. The baseline is given the gold layout.
-- *pdf*, *docx* and *scan* are the gold reports rendered with the official labels and clean grids
-  (`training/render.py`, `render_docx.py`); *text*, *html* and *pdf_given* are the gold sources as given.
+- *pdf*, *docx* and *scan* are the gold reports rendered with ruled grids (`training/render.py`,
+  `render_docx.py`); in *pdf* and *scan* a third of the documents (drawn per document id) number
+  their row labels `1、` where the template prints `1.`, as many real reports do; the rest print the
+  official labels (the per-document `numbering` is in the renderings' `manifest.json`).
+  *text*, *html* and *pdf_given* are the gold sources as given.
 - Speed: sum of per-document `Report.timings` in one process after a warm-up; `read` excludes the
   readers' own render/scan/ocr/layout_model parts. Peak RSS is the process high-water mark so far.
 - OCR CER: per table cell of the scanned pages, Levenshtein(truth, OCR) / truth characters, truth from

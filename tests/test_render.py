@@ -270,3 +270,33 @@ def test_build_fixture_set_and_cli(tmp_path):
     shutil.rmtree(out)
     written = R.build_fixture_set(gold_dir, out, ("pdf",))
     assert written == [out / "pdf" / "doc_a.pdf"]
+
+
+@needs_font
+@pytest.mark.parametrize("rules", sorted(R.RULES))
+def test_label_numbering_and_table_rules_variants(tmp_path, rules):
+    """``numbering="dunhao"`` prints 1、 where the template prints 1.; nianbao reads every cell
+    of it exactly (ruled grid), while exact label matching (the bench's baseline) loses those rows.
+    Every ruling style draws the tables the way it says."""
+    import pdfplumber
+
+    from eval.baselines import baseline_cells
+    from extract.pipeline import extract_report
+
+    gold = _gold("2021", seed=5)
+    pdf = R.render_pdf(R.spec_from_gold(gold), seed=1, numbering="dunhao", rules=rules)
+    text = "".join(_pages_text(pdf))
+    assert "1、属于国家秘密" in text and "1.属于国家秘密" not in text
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        verticals = sum(1 for p in doc.pages for ln in p.lines if abs(ln["x0"] - ln["x1"]) < 1)
+    assert (verticals > 0) == (rules == "grid")
+    if rules != "grid":
+        return
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    got = extract_report(path, use_model=False).cells
+    assert {k: got.get(k) for k in gold["cells"]} == gold["cells"]
+    base = baseline_cells("pdf", pdf, "2021")
+    assert sum(base.get(k) == v for k, v in gold["cells"].items()) < len(gold["cells"]) - 7 * 10
+    with pytest.raises(ValueError):
+        R.render_pdf(R.spec_from_gold(gold), numbering="roman")

@@ -33,6 +33,7 @@ CLI:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import math
@@ -632,6 +633,8 @@ class _Look:
     page_no_outside: bool
     url: str
     stamp: str
+    rules: str = "grid"
+    numbering: str = "official"
 
 
 def _look(style: str, font: str, seed: int) -> _Look:
@@ -658,6 +661,24 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+RULES: dict[str, Callable[[int], list[tuple]]] = {
+    # every cell boxed, as Word and most HTML tables print
+    "grid": lambda nh: [("GRID", (0, 0), (-1, -1), 0.5, "black")],
+    # a line under every row and none between columns (web tables styled with row borders)
+    "rows": lambda nh: [("LINEABOVE", (0, 0), (-1, 0), 0.8, "black"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, "black")],
+    # no ruling at all (a borderless web table printed from the browser)
+    "none": lambda nh: [],
+}
+"""Table ruling styles for ``render_pdf(..., rules=)``."""
+
+NUMBERING: dict[str, Callable[[str], str]] = {
+    "official": lambda text: text,
+    # 1、属于国家秘密 for the template's 1.属于国家秘密: the enumeration comma many reports type instead
+    "dunhao": lambda text: re.sub(r"^(\d+)[.．]", r"\1、", text),
+}
+"""How row labels number their items, for ``render_pdf(..., numbering=)``."""
+
+
 class _Log(list):
     """(tag, page) of every table piece drawn."""
 
@@ -681,17 +702,19 @@ def _table_classes():
         cell keeps its text in the larger piece."""
 
         def __init__(self, header: list, nh: int, body: list, nb: int, widths: list[float],
-                     make_cell: Callable[[TCell, float], Any], band_shade: bool, tag: str, log: _Log) -> None:
+                     make_cell: Callable[[TCell, float], Any], band_shade: bool, tag: str, log: _Log,
+                     rules: str = "grid") -> None:
             super().__init__()
             self.header, self.nh, self.body, self.nb = header, nh, body, nb
             self.widths, self.make_cell, self.band_shade, self.tag, self.log = widths, make_cell, band_shade, tag, log
+            self.rules = rules
             self.hAlign = "CENTER"
             self._t: Any = None
 
         def _make(self, body: list, nb: int) -> Any:
             ncols = len(self.widths)
             data: list[list[Any]] = [[""] * ncols for _ in range(self.nh + nb)]
-            cmds: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            cmds: list[tuple] = [*RULES[self.rules](self.nh), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
                                  ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
             for offset, cells in ((0, self.header), (self.nh, body)):
@@ -743,7 +766,7 @@ def _table_classes():
                 _, h = piece.wrap(aw, ah)
                 if h <= ah + 0.01:
                     return [piece, GridTable(self.header, self.nh, rest, self.nb - k, self.widths, self.make_cell,
-                                             self.band_shade, self.tag, self.log)]
+                                             self.band_shade, self.tag, self.log, self.rules)]
                 k -= 1
             return []
 
@@ -773,6 +796,8 @@ def _story(spec: ReportSpec, look: _Look, width: float, log: _Log, extra: list[s
 
     def make_cell(cell: TCell, w: float) -> Any:
         st = cell_styles.get(cell.kind, cell_styles["value"])
+        if cell.kind in ("label", "group"):
+            cell = dataclasses.replace(cell, text=NUMBERING[look.numbering](cell.text))
         if cell.kind == "value":  # a number must not wrap: shrink it to fit its cell
             need = stringWidth(cell.text, look.body_font, ts)
             if need > w - 6:
@@ -811,7 +836,7 @@ def _story(spec: ReportSpec, look: _Look, width: float, log: _Log, extra: list[s
             widths = [width * w / sum(weights) for w in weights]
             story.append(Spacer(1, fs * 0.3))
             story.append(GridTable(header, nh, rows, len(block.rows) - nh, widths, make_cell, look.band_shade,
-                                   block.id, log))
+                                   block.id, log, look.rules))
             story.append(Spacer(1, fs * 0.6))
     story.extend(Paragraph(_esc(p), body) for p in extra)
     if spec.signature:  # the body's name and the date stay together, and with the last paragraph
@@ -880,12 +905,14 @@ def _build(spec: ReportSpec, look: _Look, extra: list[str]) -> tuple[bytes, _Log
 
 
 def render_pdf(spec: ReportSpec, *, font: str = "wqy-zenhei", seed: int = 0, style: str = "word",
-               t3_across_pages: bool = True) -> bytes:
+               t3_across_pages: bool = True, rules: str = "grid", numbering: str = "official") -> bytes:
     """Typeset a report as a text-layer A4 PDF (reportlab platypus); deterministic bytes.
 
     ``style="word"`` prints like a Word export (large body text, ``- N -`` page numbers);
     ``"browser"`` like a browser's "Save as PDF" (small text, narrow margins, date/title
     header, URL and ``N/M`` footer). ``seed`` varies font sizes, margins and the like.
+    ``rules`` is the tables' ruling (see ``RULES``): ``grid``, ``rows`` or ``none``;
+    ``numbering`` how row labels number their items (see ``NUMBERING``).
     With ``t3_across_pages`` (and a 表三 in the spec) extra narrative is added to section
     一 until 表三 is cut by a page break, so its header rows repeat (up to 6 tries).
 
@@ -894,7 +921,9 @@ def render_pdf(spec: ReportSpec, *, font: str = "wqy-zenhei", seed: int = 0, sty
     >>> pdf[:5]                                                  # doctest: +SKIP
     b'%PDF-'
     """
-    look = _look(style, font, seed)
+    if rules not in RULES or numbering not in NUMBERING:
+        raise ValueError(f"unknown rules {rules!r} or numbering {numbering!r}; one of {sorted(RULES)}, {sorted(NUMBERING)}")
+    look = dataclasses.replace(_look(style, font, seed), rules=rules, numbering=numbering)
     rng = random.Random(f"extra:{seed}")
     extra: list[str] = []
     data, log = _build(spec, look, extra)
@@ -1127,6 +1156,11 @@ def _source_of(gold_path: Path) -> Path | None:
     return None
 
 
+def _numbering(doc_id: str, seed: int) -> str:
+    """The row-label numbering of a document: the template's ``1.`` for most, ``1、`` for a third."""
+    return "dunhao" if random.Random(f"numbering:{doc_id}:{seed}").random() < 1 / 3 else "official"
+
+
 def _variant(doc_id: str, seed: int) -> tuple[str, str]:
     """(style, font) for a document: mostly Word exports, some browser prints, both fonts."""
     rng = random.Random(f"variant:{doc_id}:{seed}")
@@ -1173,8 +1207,9 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         if progress:
             progress(doc_id)
         style, font = _variant(doc_id, seed)
+        numbering = _numbering(doc_id, seed)
         spec = spec_from_gold(gold, text, seed=seed)
-        pdf = render_pdf(spec, font=font, seed=seed + sum(map(ord, doc_id)), style=style)
+        pdf = render_pdf(spec, font=font, seed=seed + sum(map(ord, doc_id)), style=style, numbering=numbering)
         gold_bytes = raw if raw is not None else json.dumps(gold, ensure_ascii=False, indent=1).encode("utf-8")
         images = low = None
         for kind in kinds:
@@ -1193,7 +1228,7 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
             path.write_bytes(data)
             (folder / f"{doc_id}.json").write_bytes(gold_bytes)
             written.append(path)
-        manifest.append({"doc_id": doc_id, "style": style, "font": font, "narrative": "source" if text else "filler",
+        manifest.append({"doc_id": doc_id, "style": style, "font": font, "numbering": numbering, "narrative": "source" if text else "filler",
                          "t3_pages": table_pages(pdf, "t3"), "kinds": list(kinds)})
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

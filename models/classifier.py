@@ -109,6 +109,9 @@ class TokenClassifier:
         self.labels = [self.id2label[i] for i in range(len(self.id2label))]
         self.name = self.dir.name
         self.uses_boxes = self.model.config.model_type == "layoutlm"
+        # a checkpoint with fewer positions (a small BERT fine-tuned with --init-from) gets smaller windows
+        self.window = min(WINDOW, getattr(self.model.config, "max_position_embeddings", WINDOW))
+        self.stride = max(1, self.window * STRIDE // WINDOW)
         threads = os.environ.get("NIANBAO_MODEL_THREADS")
         if threads and self.device == "cpu":
             torch.set_num_threads(int(threads))
@@ -120,7 +123,7 @@ class TokenClassifier:
         n_labels = len(self.id2label)
         probs = np.zeros((n, n_labels), dtype=np.float32)
         counts = np.zeros((n, 1), dtype=np.float32)
-        spans = windows(n, WINDOW, STRIDE)
+        spans = windows(n, self.window, self.stride)
         size = max(b - a for a, b in spans)
         for k in range(0, len(spans), batch):
             chunk = spans[k:k + batch]

@@ -156,3 +156,32 @@ def test_trim_heading_run_on_into_text():
     assert found[0].text.endswith("建设情况")
     classes = ["SEC"] * 14 + ["SUB"] * (len(text) - 14)
     assert trim_headings(text, classes, found)[0].text == "五、存在的主要问题及改进措施"
+
+
+def test_init_from_a_local_bert_checkpoint(tmp_path):
+    """``nianbao train --init-from DIR`` fine-tunes any local transformers checkpoint: its own
+    vocab.txt is used, MLM is skipped, and the result is a verified nianbao checkpoint whose
+    config carries our label list."""
+    pytest.importorskip("torch")
+    from transformers import BertConfig, BertForMaskedLM
+
+    from models.classifier import TokenClassifier
+    from models.labels import ID2LABEL
+    from models.vocab import SPECIALS
+    from training.corpus import make_example
+    from training.train import TrainConfig, train
+
+    src = tmp_path / "bert"
+    chars = sorted(set(make_example(1, "pipe", "train")["text"]) - {"\n", " "})
+    (src).mkdir()
+    (src / "vocab.txt").write_text("\n".join(SPECIALS + chars) + "\n", encoding="utf-8")
+    BertForMaskedLM(BertConfig(vocab_size=len(SPECIALS) + len(chars), hidden_size=32, num_hidden_layers=1,
+                               num_attention_heads=2, intermediate_size=64, max_position_embeddings=128)).save_pretrained(src)
+    out = tmp_path / "tuned"
+    r = train(TrainConfig(train_docs=2, test_docs=1, mlm_steps=0, steps=3, batch=2, kinds=("pipe",), workers=1,
+                          init_from=str(src)), out)
+    assert r["config"]["init_from"] == str(src) and "mlm" not in r["timings_s"]
+    assert (out / "vocab.txt").read_text(encoding="utf-8") == (src / "vocab.txt").read_text(encoding="utf-8")
+    clf = TokenClassifier(out, "cpu")  # verifies SHA256SUMS
+    assert clf.id2label == ID2LABEL and not clf.uses_boxes
+    assert 0.0 <= r["test"]["f1"] <= 1.0 and r["test"]["documents"] == 1

@@ -23,8 +23,10 @@ import numpy as np
 from .labels import BREAKS, CLASSES
 
 _NAMES = ["O", *CLASSES]
-SWITCH_COST, SOFT_COST = 8.0, 8.0
-"""Nats a class change inside a run of characters costs (chosen on held-out *training*-template data)."""
+SWITCH_COST, SOFT_COST = 8.0, 2.0
+"""Nats a class change inside a run of characters costs, anywhere and at a soft place (chosen by grid
+search on 60 documents of the *training* templates with unseen seeds, never on the test templates:
+soft 2 lifted sub-heading F1 there from 0.81 to 0.93 and overall F1 from 0.9855 to 0.9884)."""
 
 
 def class_probs(probs: np.ndarray, labels: list[str]) -> np.ndarray:
@@ -35,22 +37,34 @@ def class_probs(probs: np.ndarray, labels: list[str]) -> np.ndarray:
     return out
 
 
-_SOFT_AFTER = frozenset("。:：;；)）】]")
+_SOFT_AFTER = frozenset("。:：;；")
 
 
-def _soft(prev: str, ch: str) -> bool:
-    """A place inside a run where a class may change cheaply: digits meet text, or after 。：）."""
-    return prev in _SOFT_AFTER or (prev.isdigit() != ch.isdigit() and prev not in ".-" and ch not in ".-%")
+def _soft(prev: str, ch: str) -> str | None:
+    """Where glued text may change class cheaply: ``"stop"`` after 。：； (a heading ends there),
+    ``"digit"`` where digits meet text (values glued to a row label); else None."""
+    if prev in _SOFT_AFTER:
+        return "stop"
+    if prev.isdigit() != ch.isdigit() and prev not in ".-" and ch not in ".-%":
+        return "digit"
+    return None
 
 
 def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost: float = SWITCH_COST,
                    soft_cost: float = SOFT_COST) -> list[str]:
-    """The best class sequence under per-character scores and the switch penalty (``soft_cost``
-    where digits meet text or after 。：）, where glued text changes class)."""
+    """The best class sequence under per-character scores and the switch penalty: ``soft_cost``
+    after 。：； for any change, and where digits meet text for a change into or out of ``VAL``."""
     cp = np.log(np.clip(class_probs(probs, labels), 1e-9, None))
     k = len(_NAMES)
-    trans = np.full((k, k), -switch_cost)
-    np.fill_diagonal(trans, 0.0)
+    hard = np.full((k - 1, k - 1), -switch_cost)
+    np.fill_diagonal(hard, 0.0)
+    stop = np.full((k - 1, k - 1), -soft_cost)
+    np.fill_diagonal(stop, 0.0)
+    digit = hard.copy()
+    v = _NAMES.index("VAL") - 1
+    digit[v, :] = digit[:, v] = -soft_cost
+    digit[v, v] = 0.0
+    moves = {None: hard, "stop": stop, "digit": digit}
     out = ["O"] * len(text)
     i, n = 0, len(text)
     while i < n:
@@ -62,10 +76,8 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
             j += 1
         score = cp[i, 1:].copy()  # a run's characters are never O
         back = []
-        hard = trans[1:, 1:]
-        soft = hard * (soft_cost / switch_cost) if switch_cost else hard
         for p in range(i + 1, j):
-            cand = score[:, None] + (soft if _soft(text[p - 1], text[p]) else hard)
+            cand = score[:, None] + moves[_soft(text[p - 1], text[p])]
             arg = cand.argmax(0)
             back.append(arg)
             score = cand[arg, np.arange(k - 1)] + cp[p, 1:]

@@ -116,21 +116,64 @@ def _bank(items: tuple[str, ...], split: str) -> tuple[str, ...]:
     return items[0::2] if split == "train" else items[1::2]
 
 
+def _gb2312_level1() -> str:
+    """The 3,755 level-1 characters of GB 2312: the common hanzi any report's prose draws on."""
+    out = []
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                out.append(bytes((hi, lo)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return "".join(out)
+
+
+COMMON = _gb2312_level1()
+
+
+def _word(rng: random.Random) -> str:
+    """A pseudo-word of common characters: lexical variety the banks cannot give, so the model
+    learns what prose, headings and furniture *look like* rather than which words they use."""
+    return "".join(rng.choice(COMMON) for _ in range(rng.choice((2, 2, 2, 3, 4))))
+
+
+def _pick(rng: random.Random, items: tuple[str, ...], split: str, p_word: float) -> str:
+    return _word(rng) if rng.random() < p_word else rng.choice(_bank(items, split))
+
+
 def _clause(rng: random.Random, split: str) -> str:
-    return rng.choice(_bank(VERBS, split)) + rng.choice(_bank(TOPICS, split)) + rng.choice(_bank(ENDS, split))
+    r = rng.random()
+    if r < 0.4:
+        return rng.choice(_bank(VERBS, split)) + rng.choice(_bank(TOPICS, split)) + rng.choice(_bank(ENDS, split))
+    if r < 0.8:
+        return _pick(rng, VERBS, split, 0.4) + _pick(rng, TOPICS, split, 0.5) + _pick(rng, ENDS, split, 0.4)
+    words = [_word(rng) for _ in range(rng.randint(2, 7))]
+    if rng.random() < 0.3:
+        words.insert(rng.randint(0, len(words)), f"{rng.randint(1, 3000)}{rng.choice(('条', '件', '次', '人次', '篇', '个', '%'))}")
+    return "".join(words)
 
 
 def _subhead(rng: random.Random, split: str, k: int) -> str:
-    mark = rng.choice(("（{}）", "({})", "{}、", "{}.", "{}是")).format("一二三四五六七八九"[k % 9] if rng.random() < 0.7 else k + 1)
-    words = rng.choice(_bank(TOPICS, split)) + rng.choice(("情况", "工作", "", "方面", "工作情况"))
-    return mark.replace("是", "是") + (words if rng.random() < 0.6 else _clause(rng, split))
+    """A sub-heading as reports number them inside a section: （一） (1) 一是 with Chinese
+    numerals, 1. 1、 （1） with Arabic ones (never 一、 or 一., which number the six sections),
+    then a short topic: no counts, no sentence."""
+    if rng.random() < 0.6:
+        mark = rng.choice(("（{}）", "({})", "{}是")).format("一二三四五六七八九"[k % 9])
+    else:
+        mark = rng.choice(("{}.", "{}、", "（{}）", "({})")).format(k % 9 + 1)
+    if rng.random() < 0.6:
+        words = _pick(rng, TOPICS, split, 0.4) + rng.choice(("情况", "工作", "", "方面", "工作情况", "", ""))
+    else:
+        words = _pick(rng, VERBS, split, 0.4) + _pick(rng, TOPICS, split, 0.5) + _pick(rng, ENDS, split, 0.3)
+    return mark + words
 
 
 def _furniture(rng: random.Random, split: str, agency: str, year: int) -> str:
     words, keys = _bank(FUR_WORDS, split), _bank(FUR_KEYS, split)
     r = rng.random()
     if r < 0.3:
-        return rng.choice((" > ", ">", " » ", "/")).join(rng.sample(words, rng.randint(2, 4)))
+        crumbs = [_word(rng) if rng.random() < 0.4 else w for w in rng.sample(words, rng.randint(2, 4))]
+        return rng.choice((" > ", ">", " » ", "/", "->")).join(crumbs)
     if r < 0.6:
         vals = (f"{year + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", agency, str(rng.randint(1, 99999)),
                 f"{rng.randint(10**8, 10**9)}/{year + 1}-{rng.randint(1, 999):05d}", "本网", f"{rng.randint(8, 18)}:{rng.randint(10, 59)}")

@@ -377,7 +377,7 @@ def grid_table(grid: Grid, pieces: dict[int, list[tuple[int, OcrWord, OcrLine]]]
     return Table(cells=cells, page=page_number, box=grid.box)
 
 
-def reread_inked_cells(table: Table, clean: np.ndarray, backend: OcrBackend, limit: int = 40) -> int:
+def reread_inked_cells(table: Table, clean: np.ndarray, backend: OcrBackend, limit: int = 400) -> int:
     """Read again, on its own, each cell that shows ink but got no text (a lone digit the
     page-wide detector missed); returns how many cells got text. A cell read this way keeps
     90% of the recognizer's confidence."""

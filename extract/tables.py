@@ -48,7 +48,7 @@ class CellValue:
     key: str
     value: int | float | None
     confidence: float
-    how: str  # printed | empty | split | placed | inferred | ambiguous | lost | trimmed | window | soft-empty
+    how: str  # printed | empty | split | placed | inferred | ambiguous | lost | trimmed | window | soft-empty | by-position
     span: tuple[int, int] | None = None  # in the flat text
     raw: str | None = None
     rule: str | None = None  # for inferred cells: the equation that gave the value
@@ -153,7 +153,48 @@ def find_rows(text: str, spec: TableSpec, lo: int, hi: int) -> list[tuple[Row, i
     for n, (i, j) in enumerate(chosen):
         s, _, e = occ[i][j]
         nxt = occ[chosen[n + 1][0]][chosen[n + 1][1]][0] if n + 1 < len(chosen) else hi
-        out.append((rows[i], s, e, min(nxt, next_start(e))))
+        gap = [r for r in rows[i + 1:chosen[n + 1][0]] if not r.extra] if n + 1 < len(chosen) else []
+        placed = _rows_by_position(text, gap, e, min(nxt, next_start(e))) if gap else None
+        if placed:
+            out.append((rows[i], s, e, placed[0][1]))
+            out.extend(placed)
+        else:
+            out.append((rows[i], s, e, min(nxt, next_start(e))))
+    return out
+
+
+_VALUE_CELL = re.compile(r"^[\s\d.,，%\x1e\x1d-]*$")
+
+
+def _rows_by_position(text: str, gap: list[Row], start: int, end: int) -> list[tuple[Row, int, int, int]] | None:
+    """Rows of the layout whose printed labels no pattern matched (a poor scan reads
+    ``4.保护第三方合法权益`` as ``合法权益``), placed by position: between two rows that did
+    match, the text holds exactly one line per layout row that should stand there, each a
+    label that is not a number followed by as many value cells as the row has columns.
+    Returns (row, line start, label end, line end) per row, or None when the lines do not
+    fit that pattern exactly (then nothing is placed)."""
+    lines, pos = [], text.find("\n", start, end)
+    while pos != -1 and pos < end:
+        nxt = text.find("\n", pos + 1, end)
+        stop = nxt if nxt != -1 else end
+        if text[pos + 1:stop].strip(" \x1f"):
+            lines.append((pos + 1, stop))
+        pos = nxt
+    if len(lines) != len(gap):
+        return None
+    out = []
+    for row, (a, b) in zip(gap, lines):
+        cells, offsets, k = text[a:b].split("\x1f"), [], a
+        for c in cells:
+            offsets.append(k)
+            k += len(c) + 1
+        first_value = next((i for i in range(len(cells)) if all(_VALUE_CELL.match(c) for c in cells[i:])), None)
+        if not first_value or not any(re.search(r"[^\W\d_]", c) for c in cells[:first_value]):
+            return None  # a line without a label, or without values
+        values = [c for c in cells[first_value:] if c.strip()]
+        if len(values) != len(row.columns):
+            return None
+        out.append((row, a, offsets[first_value], b))
     return out
 
 
@@ -257,8 +298,12 @@ def _choose(cands: dict[str, list[Candidate]], rows: dict[str, Row], table: str,
 
 
 # ------------------------------------------------------------------ main entry
-def _slots_by_row(text: str, spec: TableSpec, lo: int, hi: int) -> dict[str, list[Slot]]:
+def _slots_by_row(text: str, spec: TableSpec, lo: int, hi: int,
+                  by_position: dict[str, str] | None = None) -> dict[str, list[Slot]]:
     found = find_rows(text, spec, lo, hi)
+    if by_position is not None:  # rows whose printed label matched no pattern: row key -> printed label
+        by_position.update({row.key: text[s:e].replace("\x1f", " ").strip() for row, s, e, _ in found
+                            if not _row_regex(row).search(text, s, e)})
     slots = {row.key: read_slots(text, e, vend) for row, _, e, vend in found}
     if spec.id != "t4":
         return slots
@@ -279,7 +324,8 @@ _T4_ALL = Row(ALL_T4, "表四", (), tuple(Column(f"{g.key}.{c.key}", c.label, c.
 
 def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int, out: ParsedTables) -> None:
     text = flat.text
-    slots_by_row = _slots_by_row(text, spec, lo, hi)
+    by_position: dict[str, str] = {}
+    slots_by_row = _slots_by_row(text, spec, lo, hi, by_position)
     rows = {r.key: r for r in spec.rows}
     rows[ALL_T4] = _T4_ALL
     real = {rk: sl for rk, sl in slots_by_row.items() if not rows[rk].extra}
@@ -322,7 +368,13 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
                 rule = None
                 if v is not None and span is None:  # a lost cell given back by the row's own total
                     conf, how, rule = 0.6, "inferred", f"{spec.id}.row_total.{rk}"
+                if rk in by_position:
+                    conf, how = min(conf, 0.7), "by-position"
                 out.cells[key] = CellValue(key, v, conf, how, span, raw, rule)
+        if rk in by_position:
+            out.notes.append(Note("parse.row_by_position", "warning", keys,
+                                  f"{row.label}: printed label {by_position[rk]!r} matches no row label; its values were "
+                                  "placed by the row's position between the rows around it", found=by_position[rk]))
         printed = [s.raw or "∅" for s in real[rk] if s.kind != "soft"]
         if cand.how == "unreadable":
             out.notes.append(Note(f"{spec.id}.unsplittable", "error" if spec.id in ("t3", "t4") else "warning", keys,

@@ -5,8 +5,9 @@ report alone takes over a minute on two cores (OCR three times: nianbao twice, t
 Measured on 2026-11-29 (``python -m eval.bench --gold samples --kinds text,html,pdf,docx --limit 5``):
 nianbao (with the model and rules-only) 100 % of cells on every kind, sections F1 1.0, every
 layout/agency/year right, the one inconsistent report flagged and no false error; the generic
-baseline 188/989 cells on text, 200/200 on html, 989/989 on the rendered PDFs and 791/989 on
-the Word files (python-docx does not see a table nested in a layout table). The baseline bounds
+baseline 188/989 cells on text, 200/200 on html, 791/989 on the Word files (python-docx does
+not see a table nested in a layout table), and on the rendered PDFs 989/989 until 2026-12-02, when
+the renderer began printing 1、 item numbers in a third of the documents (two of these five): 618/989. The baseline bounds
 are two-sided, so a change that flatters it (or breaks it) is noticed too.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 KINDS = ["text", "html", "pdf", "docx"]
 EPS = 0.001  # under one cell in 989
 NIANBAO_CELLS = {"text": 1.0, "html": 1.0, "pdf": 1.0, "docx": 1.0}
-BASELINE_CELLS = {"text": 188 / 989, "html": 1.0, "pdf": 1.0, "docx": 791 / 989}
+BASELINE_CELLS = {"text": 188 / 989, "html": 1.0, "pdf": 618 / 989, "docx": 791 / 989}
 
 
 @pytest.fixture(scope="module")

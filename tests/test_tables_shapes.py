@@ -142,3 +142,38 @@ def test_label_variants(variant):
         rows[-2] = rows[-2].replace("总计", "合计")
     text = report(rows).replace("商业企业", variant)
     check(text)
+
+
+def _garbled(garble: dict[int, str]) -> list[str]:
+    rows = [(garble.get(i, label), vals) for i, (label, vals) in enumerate(T3_ROWS_2021)]
+    rows[4] = (rows[4][0], [0, 0, 2, 0, 0, 0, 2])  # 1.属于国家秘密 (kept below, in the totals)
+    rows[7] = (rows[7][0], [1, 0, 0, 0, 0, 0, 1])  # 4.保护第三方合法权益, whose label is garbled
+    return ["|".join([label] + [str(v) for v in vals]) + "|" for label, vals in rows]
+
+
+def test_rows_with_unreadable_labels_are_placed_by_position():
+    """A poor scan reads 3.危及… 4.保护… 5.属于… as fragments; between two rows that did match,
+    one line per missing layout row with a full set of values is placed in order, with lower
+    confidence and a finding per row."""
+    lines = _garbled({6: "3 段文全一稳定", 7: "合法权益", 8: "信息"})
+    lines[-2] = "(七)总计|6|1|2|0|0|0|9|"
+    lines[0] = "一、本年新收政府信息公开申请数量|7|1|2|0|0|0|10|"
+    lines[-1] = "四、结转下年度继续办理|2|0|0|0|0|0|2|"
+    r = extract_report(report(lines).encode(), name="r.txt")
+    assert r.cells["t3.denied.third_party.natural_person"] == 1 and r.cells["t3.denied.third_party.total"] == 1
+    assert r.cells["t3.denied.state_secret.research"] == 2 and r.cells["t3.denied.internal.total"] == 0
+    placed = [f for f in r.findings if f.rule == "parse.row_by_position"]
+    assert [f.found for f in placed] == ["3 段文全一稳定", "合法权益", "信息"]
+    assert all(f.severity == "warning" for f in placed)
+    src = r.provenance["t3.denied.third_party.total"]
+    assert src.how == "by-position" and src.confidence <= 0.7
+    assert not [f for f in r.findings if f.severity == "error"]
+
+
+def test_rows_are_not_placed_when_the_lines_do_not_fit():
+    """One garbled line where two layout rows are missing: nothing is placed by position."""
+    lines = _garbled({6: "3 段文全一稳定"})
+    del lines[7]
+    r = extract_report(report(lines).encode(), name="r.txt")
+    assert not [f for f in r.findings if f.rule == "parse.row_by_position"]
+    assert r.cells["t3.denied.third_party.natural_person"] is None

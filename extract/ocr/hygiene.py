@@ -5,8 +5,9 @@ never change. Repairs, all conservative:
 
 * full-width digits → ASCII, thousands separators dropped (``３２`` → ``32``, ``1,234`` → ``1234``):
   lossless, so not reported as a change;
-* letters that look like digits, *between or next to real digits*: O/o/〇 → 0, l/I/|/丨 → 1
-  (``1O2`` → ``102``, ``l5`` → ``15``); a lone ``O``/``o`` in a number cell → ``0``;
+* letters that look like digits, *between or next to real digits*: O/o/〇 (and C/c/D/Q, which a
+  blurred 0 turns into on poor scans) → 0, l/I/|/丨 → 1 (``1O2`` → ``102``, ``l5`` → ``15``,
+  ``C0`` → ``00``); a lone ``O``/``o``/``C``… in a number cell → ``0``;
 * stray marks: leading/trailing dots, commas, underscores, quotes (``_12.`` → ``12``), spaces
   inside the digits (``1 2`` → ``12``);
 * a lone ``一`` (or ``ー``, ``_``) is a printed dash (an empty cell), never the digit one → ``-``;
@@ -15,15 +16,15 @@ never change. Repairs, all conservative:
 The caller lowers the cell's confidence when the text changed (e.g. ×0.8).
 
 Example:
-    >>> fix_number("1O2"), fix_number("３２"), fix_number("一"), fix_number("其他")
-    (('102', True), ('32', False), ('-', True), ('其他', False))
+    >>> fix_number("1O2"), fix_number("３２"), fix_number("一"), fix_number("其他"), fix_number("C")
+    (('102', True), ('32', False), ('-', True), ('其他', False), ('0', True))
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-_ZERO = "Oo〇оО"   # Latin and Cyrillic o, ideographic zero
+_ZERO = "Oo〇оОCcDQ"   # Latin and Cyrillic o, ideographic zero; C D Q: a blurred 0 on a poor scan
 _ONE = "lI|丨ǀ"
 _DASHES = {"—", "－", "-", "–", "―"}
 _DASH_LIKE = {"一", "ー", "_"}  # read where a dash was printed

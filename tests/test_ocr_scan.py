@@ -572,3 +572,23 @@ def test_image_read_offline_writes_nothing(tmp_path) -> None:
     assert list(home.rglob("*")) == []
     after = {p for d in dirs for p in d.rglob("*") if "__pycache__" not in p.parts}
     assert after == before
+
+
+def test_a_column_no_row_of_numbers_uses_is_dropped_from_an_unruled_table():
+    """A header gap can open a column in an unruled table; its empty cells must not read as
+    printed-empty values. A column one row of numbers uses (表四 run on into the region) is
+    still idle; one that two rows use is kept."""
+    from extract.document import Cell
+    from extract.scan import _drop_idle_columns
+
+    def row(r, texts):
+        return [Cell(text=t, row=r, col=c, box=(10 * c, 10 * r, 10 * c + 9, 10 * r + 9)) for c, t in enumerate(texts)]
+
+    cells = row(0, ["项目", "自然人", "商业企业", "", "总计"])
+    cells += [c for r in range(1, 6) for c in row(r, [f"行{r}", "1", "0", "", "1"])]
+    cells += row(6, ["", "3", "0", "7", "3"])
+    kept = _drop_idle_columns(cells)
+    assert not [c for c in kept if c.col == 3 and not c.text] and [c.text for c in kept if c.col == 3] == ["7"]
+    cells += row(7, ["行7", "2", "0", "5", "7"])
+    assert len(_drop_idle_columns(cells)) == len(cells)
+    assert _drop_idle_columns(cells[:15]) == cells[:15]  # fewer than five rows of numbers: untouched

@@ -300,3 +300,22 @@ def test_label_numbering_and_table_rules_variants(tmp_path, rules):
     assert sum(base.get(k) == v for k, v in gold["cells"].items()) < len(gold["cells"]) - 7 * 10
     with pytest.raises(ValueError):
         R.render_pdf(R.spec_from_gold(gold), numbering="roman")
+
+
+@needs_font
+def test_fixture_set_renders_unruled_tables(tmp_path):
+    """``pdf_unruled`` is the same report with its tables printed without any rule."""
+    import pdfplumber
+
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "doc_b.json").write_text(json.dumps(_gold("2021", seed=4), ensure_ascii=False), encoding="utf-8")
+    written = R.build_fixture_set(gold_dir, tmp_path / "out", ("pdf", "pdf_unruled"))
+    assert [p.parent.name for p in written] == ["pdf", "pdf_unruled"]
+    texts, lines = [], []
+    for p in written:
+        with pdfplumber.open(p) as doc:
+            texts.append("".join(pg.extract_text() or "" for pg in doc.pages).replace(" ", ""))
+            lines.append(sum(len(pg.lines) for pg in doc.pages))
+    assert lines[0] > 20 and lines[1] == 0
+    assert "一、本年新收政府信息公开申请数量" in texts[1]

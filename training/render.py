@@ -53,7 +53,7 @@ FONT_FILES: dict[str, tuple[str, int]] = {
 }
 STYLES = ("word", "browser")
 NUMERALS = "一二三四五六"
-KINDS = ("pdf", "scan", "tiff", "scan_low")
+KINDS = ("pdf", "scan", "tiff", "scan_low", "pdf_unruled", "scan_unruled")
 
 
 def font_available(font: str = "wqy-zenhei") -> bool:
@@ -1175,7 +1175,8 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
     ``out_dir/<kind>/<id>.<ext>`` with the gold JSON copied beside it, plus
     ``include_synth`` synthetic reports (``synth_NNN``). Kinds: ``pdf`` (text layer,
     ``pdf/<id>.pdf``), ``scan`` (image-only PDF, ``scan/<id>.pdf``), ``tiff``
-    (``tiff/<id>.tif``), ``scan_low`` (a poor 150 dpi scan, ``scan_low/<id>.pdf``). Writes ``out_dir/manifest.json`` (style, font, pages per
+    (``tiff/<id>.tif``), ``scan_low`` (a poor 150 dpi scan, ``scan_low/<id>.pdf``), ``pdf_unruled`` and
+    ``scan_unruled`` (the same report with its tables printed without any rules, and its scan). Writes ``out_dir/manifest.json`` (style, font, pages per
     document) and returns the written report files.
 
     >>> build_fixture_set(Path("../shared/gold/dev"), Path("/tmp/fx"), ("pdf",))[:1]   # doctest: +SKIP
@@ -1211,12 +1212,20 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         spec = spec_from_gold(gold, text, seed=seed)
         pdf = render_pdf(spec, font=font, seed=seed + sum(map(ord, doc_id)), style=style, numbering=numbering)
         gold_bytes = raw if raw is not None else json.dumps(gold, ensure_ascii=False, indent=1).encode("utf-8")
-        images = low = None
+        images = low = unruled = None
         for kind in kinds:
             folder = out_dir / kind
             folder.mkdir(parents=True, exist_ok=True)
+            if kind.endswith("_unruled"):  # the same report with tables printed without any rules
+                unruled = unruled or render_pdf(spec, font=font, seed=seed + sum(map(ord, doc_id)), style=style,
+                                                numbering=numbering, rules="none")
             if kind == "pdf":
                 path, data = folder / f"{doc_id}.pdf", pdf
+            elif kind == "pdf_unruled":
+                path, data = folder / f"{doc_id}.pdf", unruled
+            elif kind == "scan_unruled":
+                path = folder / f"{doc_id}.pdf"
+                data = scan_to_pdf(render_scan(unruled, dpi=dpi, seed=seed + sum(map(ord, doc_id))), dpi=dpi)
             elif kind == "scan_low":
                 low = low or render_scan(pdf, dpi=150, seed=seed + sum(map(ord, doc_id)), quality="low")
                 path, data = folder / f"{doc_id}.pdf", scan_to_pdf(low, dpi=150)

@@ -18,6 +18,7 @@ from extract.flat import FlatText
 
 Box4 = tuple[int, int, int, int]
 _CHAR_W, _LINE_H = 8, 10
+_WRAP = 1000 // _CHAR_W
 _CELL_ENDS = "\x1f\x1e\x1d"
 
 
@@ -26,33 +27,49 @@ def line_boxes(flat: FlatText) -> list[Box4]:
     cell markers) or line gets one box, x from its first and last column, y from its line.
 
     A narrative line is a wide box, a heading a short one at the left, a value a narrow one
-    after its row label, as on a page.
+    after its row label, as on a page. A line longer than the page (``_WRAP`` columns: a whole
+    report run together on one line) wraps as a browser would show it, so its characters keep
+    boxes that say where they are instead of all piling up at the right margin.
+
+    >>> b = line_boxes(FlatText("x" * 130 + "\x1f12"))
+    >>> b[0], b[129], b[131]
+    ((0, 0, 1000, 8), (0, 10, 40, 18), (48, 10, 64, 18))
     """
     out: list[Box4] = []
-    line = col = 0
-    start, run_start = 0, 0
     text = flat.text
+    top = col = 0  # the visual line a logical line starts on; the column within the logical line
+    run: list[int] = []
 
-    def close(end: int) -> None:
-        y = (line % 100) * _LINE_H
-        x0 = min(run_start * _CHAR_W, 1000 - _CHAR_W)
-        x1 = max(x0 + _CHAR_W, min(1000, (run_start + (end - start)) * _CHAR_W))
-        out.extend([(x0, y, x1, y + _LINE_H - 2)] * (end - start))
+    def where(c: int) -> tuple[int, int]:
+        return top + c // _WRAP, c % _WRAP
 
-    for i, ch in enumerate(text):
+    def close() -> None:
+        i = 0
+        while i < len(run):  # one box per visual line the run covers
+            vl = where(run[i])[0]
+            j = i
+            while j < len(run) and where(run[j])[0] == vl:
+                j += 1
+            y = (vl % 100) * _LINE_H
+            x0, x1 = where(run[i])[1] * _CHAR_W, (where(run[j - 1])[1] + 1) * _CHAR_W
+            out.extend([(x0, y, x1, y + _LINE_H - 2)] * (j - i))
+            i = j
+        run.clear()
+
+    for ch in text:
         if ch == "\n" or ch in _CELL_ENDS:
-            close(i)
-            y = (line % 100) * _LINE_H
-            x = min(col * _CHAR_W, 1000 - _CHAR_W)
-            out.append((x, y, x + _CHAR_W, y + _LINE_H - 2))
+            close()
+            vl, vc = where(col)
+            y = (vl % 100) * _LINE_H
+            out.append((vc * _CHAR_W, y, vc * _CHAR_W + _CHAR_W, y + _LINE_H - 2))
             if ch == "\n":
-                line, col = line + 1, 0
+                top, col = vl + 1, 0
             else:
                 col += 1
-            start, run_start = i + 1, col
         else:
+            run.append(col)
             col += 1
-    close(len(text))
+    close()
     return out
 
 

@@ -64,7 +64,7 @@ SENTENCES = (
     "主动接受社会评议和监督",
     "围绕优化营商环境、乡村振兴、民生保障等重点领域加大公开力度",
     "召开新闻发布会{m}场，回应社会关切{n}次",
-    "一是加强组织领导；二是完善制度建设；三是强化监督保障",
+    "具体做法是：一是加强组织领导；二是完善制度建设；三是强化监督保障",
     "本年度共收到政府信息公开申请{n}件，均已按期办结",
     "政策解读形式还比较单一，图解、视频等多样化解读偏少",
     "部分栏目信息更新不够及时，公开内容的针对性和实用性有待增强",
@@ -150,7 +150,37 @@ def _clause(rng: random.Random, split: str) -> str:
     words = [_word(rng) for _ in range(rng.randint(2, 7))]
     if rng.random() < 0.3:
         words.insert(rng.randint(0, len(words)), f"{rng.randint(1, 3000)}{rng.choice(('条', '件', '次', '人次', '篇', '个', '%'))}")
+    if rng.random() < 0.15:  # a heading's words inside a sentence (本机关无其他需要报告的事项) are still prose
+        words.insert(rng.randint(0, len(words)), _heading_words(rng))
+    if rng.random() < 0.15:  # a key and a value inside a sentence (a phone, an address, a date) is still prose
+        words.append(f"{_word(rng)}{rng.choice(('：', ':', '为'))}{_value(rng)}")
     return "".join(words)
+
+
+def _heading_words(rng: random.Random) -> str:
+    """The words of a section heading of the format, without its number."""
+    h = rng.choice(HEADING_VARIANTS)
+    return h[2:] if rng.random() < 0.7 else h[2:][: rng.randint(4, max(4, len(h) - 2))]
+
+
+def _value(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.4:
+        return f"0{rng.randint(10, 999)}-{rng.randint(10**6, 10**8 - 1)}"
+    if r < 0.7:
+        return f"{rng.randint(2019, 2026)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
+    host = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 8)))
+    return f"www.{host}.gov.cn"
+
+
+def _agency(rng: random.Random, split: str) -> str:
+    """An agency from the split's banks, or (a third of the time) a made-up one of the same shape:
+    place names and bodies the model has never seen are what real reports bring."""
+    place = rng.choice(_bank(PLACES, split)) if rng.random() < 0.65 else _word(rng) + rng.choice(
+        ("市", "县", "区", "州", "镇", "市" + _word(rng) + "区", "省", "自治县", "街道"))
+    body = rng.choice(_bank(BODIES, split)) if rng.random() < 0.7 else _word(rng) + rng.choice(
+        ("局", "委员会", "办公室", "管理局", "服务中心", "人民政府", "委", "厅", "管理委员会"))
+    return place + body
 
 
 def _subhead(rng: random.Random, split: str, k: int) -> str:
@@ -161,10 +191,17 @@ def _subhead(rng: random.Random, split: str, k: int) -> str:
         mark = rng.choice(("（{}）", "({})", "{}是")).format("一二三四五六七八九"[k % 9])
     else:
         mark = rng.choice(("{}.", "{}、", "（{}）", "({})")).format(k % 9 + 1)
-    if rng.random() < 0.6:
+    r = rng.random()
+    if r < 0.35:
         words = _pick(rng, TOPICS, split, 0.4) + rng.choice(("情况", "工作", "", "方面", "工作情况", "", ""))
-    else:
+    elif r < 0.65:
         words = _pick(rng, VERBS, split, 0.4) + _pick(rng, TOPICS, split, 0.5) + _pick(rng, ENDS, split, 0.3)
+    elif r < 0.8:  # words that read like prose: a heading is told by its place and mark, not its words
+        words = "".join(ch for ch in _clause(rng, split) if not ch.isdigit())[: rng.randint(4, 24)] + rng.choice(
+            ("情况", "工作情况", "", "", ""))
+    else:  # any length from a word to a long clause
+        words = "".join(_word(rng) for _ in range(rng.randint(1, 6))) + rng.choice(
+            ("情况", "工作情况", "方面", "问题", "措施", "公开情况", "办理情况", "", "", ""))
     return mark + words
 
 
@@ -182,7 +219,11 @@ def _furniture(rng: random.Random, split: str, agency: str, year: int) -> str:
     if r < 0.75:
         host = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 8)))
         return f"http{'s' if rng.random() < 0.5 else ''}://www.{host}.gov.cn/{rng.choice(('art', 'col', 'zwgk', 'xxgk'))}/{year + 1}/{rng.randint(1, 12)}/art_{rng.randint(100, 9999)}_{rng.randint(10**5, 10**7)}.html"
-    return " ".join(rng.sample(words, rng.randint(1, 4)))
+    if r < 0.85:  # links to the neighbouring articles: another report's title, or a made-up notice
+        other = f"{_agency(rng, split)}{rng.randint(2019, 2025)}年政府信息公开工作年度报告" if rng.random() < 0.5 else \
+            "关于" + "".join(_word(rng) for _ in range(rng.randint(2, 5))) + "的通知"
+        return f"{rng.choice(words) if rng.random() < 0.5 else _word(rng)}{rng.choice(('：', ':', ''))}{other}"
+    return " ".join(_word(rng) if rng.random() < 0.4 else w for w in rng.sample(words, rng.randint(1, 4)))
 
 
 # ------------------------------------------------------------------ a labelled report
@@ -224,7 +265,7 @@ def _fill(t: str, rng: random.Random, body: str, year: int) -> str:
 
 def _paragraph(rng: random.Random, split: str, body: str, year: int) -> str:
     bank = _bank(SENTENCES, split)
-    parts = [_fill(rng.choice(bank), rng, body, year) if rng.random() < 0.5 else _clause(rng, split)
+    parts = [_fill(rng.choice(bank), rng, body, year) if rng.random() < 0.45 else _clause(rng, split)
              for _ in range(rng.randint(1, 5))]
     return "，".join(parts) + "。"
 
@@ -245,11 +286,12 @@ def labelled_report(rng: random.Random, split: str = "train") -> LReport:
     """A random report as labelled blocks, from the ``split``'s template banks."""
     layout = rng.choice(("2019", "2021"))
     year = rng.randint(2019, 2020) if layout == "2019" else rng.randint(2021, 2025)
-    agency = rng.choice(_bank(PLACES, split)) + rng.choice(_bank(BODIES, split))
+    agency = _agency(rng, split)
     rep = LReport(layout, agency, year)
     cells = _drop_some(random_cells(rng, layout, consistent=rng.random() < 0.8), rng)
     tables = tables_for(layout, cells)
-    title = f"{agency}{year}年政府信息公开工作年度报告"
+    title = rng.choice(("{a}{y}年政府信息公开工作年度报告", "{a}{y}年政府信息公开工作年度报告", "{a}{y}年度政府信息公开工作报告",
+                        "{y}年{a}政府信息公开工作年度报告", "{a}关于{y}年政府信息公开工作的年度报告")).format(a=agency, y=year)
     rep.blocks.append(LBlock("title", title))
     if rng.random() < 0.7:
         rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
@@ -265,12 +307,12 @@ def labelled_report(rng: random.Random, split: str = "train") -> LReport:
         n_pars = rng.randint(0, 1) if tid else rng.randint(1, 4 if number == "一" else 2)
         for _ in range(n_pars):
             r = rng.random()
-            sub = rng.choice(subs) if rng.random() < 0.4 else _subhead(rng, split, k)
+            sub = rng.choice(subs) if rng.random() < 0.25 else _subhead(rng, split, k)
             k += 1
             if r < 0.25:
                 rep.blocks.append(LBlock("sub", sub))
                 rep.blocks.append(LBlock("para", _paragraph(rng, split, agency, year)))
-            elif r < 0.5:
+            elif r < 0.6:
                 s = sub + rng.choice(("。", "：", ":", "。"))
                 rep.blocks.append(LBlock("para", s + _paragraph(rng, split, agency, year), sub=len(s)))
             else:

@@ -8,7 +8,7 @@ masked-LM stage is skipped. Nothing is downloaded (``HF_HUB_OFFLINE=1``).
 
 Command line (also ``nianbao train``)::
 
-    python -m training.train --out models/nianbao-tc-v2
+    python -m training.train --out models/nianbao-tc-v3
 
 Example (a tiny run):
     >>> r = train(TrainConfig(train_docs=4, test_docs=1, mlm_steps=1, steps=1, kinds=("pipe",)), out=None)  # doctest: +SKIP
@@ -41,11 +41,11 @@ class TrainConfig:
 
     arch: str = "layoutlm-char-tiny"
     seed: int = 13
-    train_docs: int = 800
+    train_docs: int = 1200
     test_docs: int = 24  # per input kind, other seeds and templates
     kinds: tuple[str, ...] = tuple(KIND_WEIGHTS)
     mlm_steps: int = 100
-    steps: int = 3200
+    steps: int = 3600
     batch: int = 16
     lr: float = 3e-3
     mlm_lr: float = 1e-3
@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", default="models/nianbao-tc-v2")
+    p.add_argument("--out", default="models/nianbao-tc-v3")
     for f in ("train_docs", "test_docs", "mlm_steps", "steps", "batch", "seed", "workers"):
         p.add_argument("--" + f.replace("_", "-"), type=int, default=getattr(TrainConfig, f))
     p.add_argument("--init-from", default=None)

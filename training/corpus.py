@@ -163,14 +163,17 @@ def _heading_words(rng: random.Random) -> str:
     return h[2:] if rng.random() < 0.7 else h[2:][: rng.randint(4, max(4, len(h) - 2))]
 
 
+def _host(rng: random.Random) -> str:
+    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 8)))
+
+
 def _value(rng: random.Random) -> str:
     r = rng.random()
     if r < 0.4:
         return f"0{rng.randint(10, 999)}-{rng.randint(10**6, 10**8 - 1)}"
     if r < 0.7:
         return f"{rng.randint(2019, 2026)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
-    host = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 8)))
-    return f"www.{host}.gov.cn"
+    return f"www.{_host(rng)}.gov.cn"
 
 
 def _agency(rng: random.Random, split: str) -> str:
@@ -217,7 +220,7 @@ def _furniture(rng: random.Random, split: str, agency: str, year: int) -> str:
         return rng.choice(("  ", " ", "　")).join(f"{k}{rng.choice(('：', ':', ''))}{rng.choice(vals)}"
                                                  for k in rng.sample(keys, rng.randint(1, 3)))
     if r < 0.75:
-        host = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 8)))
+        host = _host(rng)
         return f"http{'s' if rng.random() < 0.5 else ''}://www.{host}.gov.cn/{rng.choice(('art', 'col', 'zwgk', 'xxgk'))}/{year + 1}/{rng.randint(1, 12)}/art_{rng.randint(100, 9999)}_{rng.randint(10**5, 10**7)}.html"
     if r < 0.85:  # links to the neighbouring articles: another report's title, or a made-up notice
         other = f"{_agency(rng, split)}{rng.randint(2019, 2025)}年政府信息公开工作年度报告" if rng.random() < 0.5 else \
@@ -290,7 +293,7 @@ def labelled_report(rng: random.Random, split: str = "train") -> LReport:
     rep = LReport(layout, agency, year)
     cells = _drop_some(random_cells(rng, layout, consistent=rng.random() < 0.8), rng)
     tables = tables_for(layout, cells)
-    title = rng.choice(("{a}{y}年政府信息公开工作年度报告", "{a}{y}年政府信息公开工作年度报告", "{a}{y}年度政府信息公开工作报告",
+    title = rng.choice(("{a}{y}年政府信息公开工作年度报告", "{a}{y}年政府信息公开工作年度报告", "{a}{y}年度政府信息公开工作报告",  # the usual form twice
                         "{y}年{a}政府信息公开工作年度报告", "{a}关于{y}年政府信息公开工作的年度报告")).format(a=agency, y=year)
     rep.blocks.append(LBlock("title", title))
     if rng.random() < 0.7:

@@ -15,17 +15,20 @@ import argparse
 import json
 import time
 
+from models.config import DEFAULT_MODEL
 
-def measure(docs: int = 40, threads: int = 1, device: str = "cpu", kinds: tuple[str, ...] = ("pipe", "html", "pdf")) -> dict:
+
+def measure(docs: int = 40, threads: int = 1, device: str = "cpu", kinds: tuple[str, ...] = ("pipe", "html", "pdf"),
+            backend: str = "auto") -> dict:
     """Label ``docs`` held-out synthetic documents; tokens/s of the model (windows with their overlap, and the
-    span decoding), not counting reading and flattening."""
-    import torch
+    span decoding), not counting reading and flattening. ``backend``: onnx, torch or auto."""
+    import os
 
-    from models.classifier import load_classifier
+    from models.classifier import TokenClassifier, model_dir
     from training.corpus import make_example
 
-    torch.set_num_threads(threads)
-    clf = load_classifier(device=device)
+    os.environ["NIANBAO_MODEL_THREADS"] = str(threads)  # both backends read it when they load
+    clf = TokenClassifier(model_dir(os.environ.get("NIANBAO_MODEL") or DEFAULT_MODEL), device, backend=backend)
     examples = [make_example(10_000 + i, k, "test") for k in kinds for i in range(docs // len(kinds) or 1)]
     clf.logits(clf.vocab.encode(examples[0]["text"]), examples[0]["boxes"])  # warm-up
     from models.decode import decode_classes
@@ -38,7 +41,7 @@ def measure(docs: int = 40, threads: int = 1, device: str = "cpu", kinds: tuple[
         dec += time.perf_counter() - t1
         n += len(ex["text"])
     s = time.perf_counter() - t
-    return {"model": clf.name, "device": clf.device, "threads": threads, "documents": len(examples), "tokens": n,
+    return {"model": clf.name, "backend": clf.backend, "device": clf.device, "threads": threads, "documents": len(examples), "tokens": n,
             "seconds": round(s, 3), "tokens_per_s": round(n / s), "decode_share": round(dec / s, 3),
             "ms_per_document": round(1000 * s / len(examples), 1)}
 
@@ -48,8 +51,9 @@ def main() -> None:
     p.add_argument("--docs", type=int, default=40)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--backend", default="auto", choices=("auto", "onnx", "torch"))
     a = p.parse_args()
-    print(json.dumps(measure(a.docs, a.threads, a.device), indent=1))
+    print(json.dumps(measure(a.docs, a.threads, a.device, backend=a.backend), indent=1))
 
 
 if __name__ == "__main__":

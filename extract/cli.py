@@ -168,9 +168,22 @@ def summarize(outdir: str) -> None:
 def train(args: tuple[str, ...]) -> None:
     """Train the token classifier (synthetic corpus, MLM, fine-tuning); see ``--help``."""
     logging.getLogger().setLevel(logging.INFO)
+    for noisy in ("onnxscript", "onnx_ir"):  # the ONNX export's graph passes log every rewrite at INFO
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from training.train import main as train_main
 
     raise SystemExit(train_main(list(args)))
+
+
+@main.command("export-onnx")
+@click.argument("checkpoint", type=click.Path(exists=True, file_okay=False))
+def export_onnx_cmd(checkpoint: str) -> None:
+    """Write CHECKPOINT/model.onnx (checked against torch, added to SHA256SUMS) for torch-free extraction."""
+    from models.onnx_export import export_onnx
+
+    for noisy in ("onnxscript", "onnx_ir"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    click.echo(export_onnx(checkpoint))
 
 
 @main.command()

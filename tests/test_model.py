@@ -185,3 +185,80 @@ def test_init_from_a_local_bert_checkpoint(tmp_path):
     clf = TokenClassifier(out, "cpu")  # verifies SHA256SUMS
     assert clf.id2label == ID2LABEL and not clf.uses_boxes
     assert 0.0 <= r["test"]["f1"] <= 1.0 and r["test"]["documents"] == 1
+
+
+needs_onnx = pytest.mark.skipif(not (SHIPPED / "model.onnx").exists(), reason="no model.onnx in the shipped checkpoint")
+
+
+@needs_onnx
+def test_onnx_and_torch_backends_label_alike():
+    """The shipped model.onnx is the same network: same probabilities (to 1e-4), same decoded labels."""
+    from models.classifier import TokenClassifier
+    from models.decode import decode_classes
+
+    a, b = TokenClassifier(SHIPPED, "cpu", backend="onnx"), TokenClassifier(SHIPPED, "cpu", backend="torch")
+    assert (a.backend, b.backend) == ("onnx", "torch")
+    for kind in ("pipe", "pdf"):
+        ex = make_example(7, kind, "test")
+        pa = a.logits(a.vocab.encode(ex["text"]), ex["boxes"])
+        pb = b.logits(b.vocab.encode(ex["text"]), ex["boxes"])
+        assert np.abs(pa - pb).max() < 1e-4
+        assert decode_classes(ex["text"], pa, a.labels) == decode_classes(ex["text"], pb, b.labels)
+
+
+@needs_onnx
+def test_extraction_on_onnx_never_imports_torch():
+    import subprocess
+    import sys
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "seed_001.txt"
+    code = ("import sys; from extract.pipeline import extract_report; r = extract_report(sys.argv[1]); "
+            "assert r.model, r.findings; print(r.status, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "NIANBAO_MODEL_BACKEND": "auto"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-1] == "False", out.stdout
+
+
+def test_backend_choice(tmp_path, monkeypatch):
+    from models.classifier import ModelError, choose_backend
+
+    (tmp_path / "model.onnx").write_bytes(b"")
+    assert choose_backend(tmp_path, "cpu") == "onnx"
+    monkeypatch.setenv("NIANBAO_MODEL_BACKEND", "torch")
+    assert choose_backend(tmp_path, "cpu") == "torch"
+    (tmp_path / "model.onnx").unlink()
+    assert choose_backend(tmp_path, "cpu", "auto") == "torch"
+    with pytest.raises(ModelError, match="model.onnx"):
+        choose_backend(tmp_path, "cpu", "onnx")
+    with pytest.raises(ModelError, match="unknown model backend"):
+        choose_backend(tmp_path, "cpu", "tpu")
+
+
+def test_onnx_export_of_a_small_checkpoint(tmp_path):
+    """export_onnx writes a graph that matches torch, lists it in SHA256SUMS, and loading then
+    refuses a changed model.onnx."""
+    pytest.importorskip("onnxscript")
+    from transformers import LayoutLMConfig, LayoutLMForTokenClassification
+
+    from models.classifier import ModelError, TokenClassifier
+    from models.onnx_export import export_onnx
+    from training.train import save_checkpoint
+
+    vocab = CharVocab.build([make_example(2, "pipe", "train")["text"]], min_count=1)
+    cfg = LayoutLMConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=512, num_labels=len(ID2LABEL),
+                         id2label=ID2LABEL, label2id={v: k for k, v in ID2LABEL.items()})
+    out = tmp_path / "tiny"
+    save_checkpoint(LayoutLMForTokenClassification(cfg).eval(), vocab, out)
+    export_onnx(out)
+    assert "model.onnx" in (out / "SHA256SUMS").read_text()
+    a, b = TokenClassifier(out, "cpu"), TokenClassifier(out, "cpu", backend="torch")
+    assert a.backend == "onnx"
+    ex = make_example(4, "html", "test")
+    assert np.abs(a.logits(a.vocab.encode(ex["text"]), ex["boxes"]) - b.logits(b.vocab.encode(ex["text"]), ex["boxes"])).max() < 1e-4
+    data = bytearray((out / "model.onnx").read_bytes())
+    data[-1] ^= 1
+    (out / "model.onnx").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256"):
+        TokenClassifier(out, "cpu")

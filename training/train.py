@@ -290,6 +290,17 @@ def train(cfg: TrainConfig, out: str | Path | None) -> dict:
 
         out = Path(tempfile.mkdtemp(prefix="nianbao-model-"))
     save_checkpoint(model, vocab, Path(out))
+    if model.config.model_type == "layoutlm":  # extraction then runs on onnxruntime, without torch
+        from models.classifier import ModelError
+
+        try:
+            from models.onnx_export import export_onnx
+
+            t = time.perf_counter()
+            export_onnx(out)
+            timings["onnx"] = time.perf_counter() - t
+        except (ImportError, ModelError) as e:  # the weights are saved: keep them, extraction uses torch
+            log.warning("no model.onnx (%s); `nianbao export-onnx %s` after `pip install 'nianbao[train]'`", e, out)
     clf = TokenClassifier(out, device)
     t = time.perf_counter()
     results["test"] = token_scores(tag_predictor(clf), test_ex)
@@ -318,6 +329,7 @@ def save_checkpoint(model, vocab, out: Path) -> None:
     from models.classifier import sha256
 
     out.mkdir(parents=True, exist_ok=True)
+    (out / "model.onnx").unlink(missing_ok=True)  # an earlier export is of other weights
     model.save_pretrained(out)
     vocab.save(out / "vocab.txt")
     names = ["config.json", "model.safetensors", "vocab.txt"]
@@ -366,7 +378,9 @@ Overall F1 **{t['f1']:.4f}**, token accuracy {t['accuracy']:.4f}, {t['documents'
 {kinds}
 
 ## Version and files
-nianbao-tc {out.name}, transformers `LayoutLMForTokenClassification`. Loading checks these hashes:
+nianbao-tc {out.name}, transformers `LayoutLMForTokenClassification`. `model.onnx`, when present, is the same
+network for onnxruntime (exported with `torch.onnx`, refused unless its logits match torch's within 1e-3);
+extraction uses it by default and then never imports torch. Loading checks these hashes:
 
 ```
 {sums}```

@@ -15,8 +15,6 @@ import argparse
 import json
 import time
 
-from models.config import DEFAULT_MODEL
-
 
 def measure(docs: int = 40, threads: int = 1, device: str = "cpu", kinds: tuple[str, ...] = ("pipe", "html", "pdf"),
             backend: str = "auto") -> dict:
@@ -24,11 +22,11 @@ def measure(docs: int = 40, threads: int = 1, device: str = "cpu", kinds: tuple[
     span decoding), not counting reading and flattening. ``backend``: onnx, torch or auto."""
     import os
 
-    from models.classifier import TokenClassifier, model_dir
+    from models.classifier import load_classifier
     from training.corpus import make_example
 
     os.environ["NIANBAO_MODEL_THREADS"] = str(threads)  # both backends read it when they load
-    clf = TokenClassifier(model_dir(os.environ.get("NIANBAO_MODEL") or DEFAULT_MODEL), device, backend=backend)
+    clf = load_classifier(device=device, backend=backend)
     examples = [make_example(10_000 + i, k, "test") for k in kinds for i in range(docs // len(kinds) or 1)]
     clf.logits(clf.vocab.encode(examples[0]["text"]), examples[0]["boxes"])  # warm-up
     from models.decode import decode_classes

@@ -163,13 +163,18 @@ def summarize(outdir: str) -> None:
     click.echo(_summarize(Path(outdir)))
 
 
+def _quiet_onnx_export() -> None:
+    """The ONNX export's graph passes log every rewrite at INFO."""
+    for noisy in ("onnxscript", "onnx_ir"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def train(args: tuple[str, ...]) -> None:
     """Train the token classifier (synthetic corpus, MLM, fine-tuning); see ``--help``."""
     logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("onnxscript", "onnx_ir"):  # the ONNX export's graph passes log every rewrite at INFO
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _quiet_onnx_export()
     from training.train import main as train_main
 
     raise SystemExit(train_main(list(args)))
@@ -181,8 +186,7 @@ def export_onnx_cmd(checkpoint: str) -> None:
     """Write CHECKPOINT/model.onnx (checked against torch, added to SHA256SUMS) for torch-free extraction."""
     from models.onnx_export import export_onnx
 
-    for noisy in ("onnxscript", "onnx_ir"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _quiet_onnx_export()
     click.echo(export_onnx(checkpoint))
 
 

@@ -62,6 +62,13 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def write_sums(directory: Path, names: list[str]) -> None:
+    """Write ``SHA256SUMS`` for ``names`` in ``directory`` (atomically: a temporary file, then a rename)."""
+    tmp = directory / "SHA256SUMS.tmp"
+    tmp.write_text("".join(f"{sha256(directory / n)}  {n}\n" for n in names))
+    tmp.replace(directory / "SHA256SUMS")
+
+
 def verify(directory: Path) -> None:
     """Check every file listed in ``SHA256SUMS``; raise :class:`ModelError` on a mismatch."""
     sums = directory / "SHA256SUMS"

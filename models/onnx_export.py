@@ -45,7 +45,7 @@ def export_onnx(directory: str | Path) -> Path:
     import torch
     from transformers import AutoModelForTokenClassification
 
-    from .classifier import ModelError, sha256
+    from .classifier import ModelError, write_sums
 
     directory = Path(directory)
     model = AutoModelForTokenClassification.from_pretrained(directory).eval()
@@ -87,10 +87,7 @@ def export_onnx(directory: str | Path) -> Path:
             raise ModelError(f"{directory}: the ONNX graph differs from torch by {diff:.2g} (> {TOLERANCE})")
     tmp.replace(out)
     sums = directory / "SHA256SUMS"
-    lines = [ln for ln in sums.read_text().splitlines() if ln.split()[-1] != ONNX_FILE] if sums.exists() else []
-    lines.append(f"{sha256(out)}  {ONNX_FILE}")
-    tmp_sums = sums.with_suffix(".tmp")
-    tmp_sums.write_text("\n".join(lines) + "\n")
-    tmp_sums.replace(sums)
+    listed = [ln.split(maxsplit=1)[1].strip() for ln in sums.read_text().splitlines()] if sums.exists() else []
+    write_sums(directory, [n for n in listed if n != ONNX_FILE] + [ONNX_FILE])
     log.info("%s: %.1f MB, max logit difference from torch %.1g", out, out.stat().st_size / 1e6, diff)
     return out

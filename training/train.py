@@ -326,14 +326,13 @@ def rescore(out: str | Path, device: str = "auto") -> dict:
 
 def save_checkpoint(model, vocab, out: Path) -> None:
     """config.json (with id2label), model.safetensors, vocab.txt and SHA256SUMS."""
-    from models.classifier import sha256
+    from models.classifier import write_sums
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "model.onnx").unlink(missing_ok=True)  # an earlier export is of other weights
     model.save_pretrained(out)
     vocab.save(out / "vocab.txt")
-    names = ["config.json", "model.safetensors", "vocab.txt"]
-    (out / "SHA256SUMS").write_text("".join(f"{sha256(out / n)}  {n}\n" for n in names))
+    write_sums(out, ["config.json", "model.safetensors", "vocab.txt"])
 
 
 def write_card(out: Path, results: dict) -> None:

@@ -262,3 +262,23 @@ def test_onnx_export_of_a_small_checkpoint(tmp_path):
     (out / "model.onnx").write_bytes(bytes(data))
     with pytest.raises(ModelError, match="sha256"):
         TokenClassifier(out, "cpu")
+
+
+def test_word_swap_moves_only_chinese_characters_between_prose_headings_and_furniture():
+    import random
+
+    from training.augment import hanzi_mask, swap_words
+    from training.train import encode
+
+    exs = [make_example(i, k, "train") for i, k in enumerate(("pipe", "html", "lines"))]
+    vocab = CharVocab.build((e["text"] for e in exs), min_count=1)
+    b = encode(exs, vocab, 256, 128)[:]
+    ids, labels = b["input_ids"].numpy(), b["labels"].numpy()
+    hanzi = hanzi_mask(vocab.tokens)
+    out = swap_words(ids, labels, hanzi, random.Random(0), rate=0.8)
+    changed = out != ids
+    assert changed.any()
+    assert hanzi[ids[changed]].all() and hanzi[out[changed]].all()  # marks, digits, punctuation stay
+    cls = np.array([[ID2LABEL[int(t)][2:] if t >= 0 and t != 0 else "O" for t in row] for row in labels])
+    assert set(cls[changed]) <= {"SUB", "TXT", "FUR"}  # table cells and section headings are never touched
+    assert (swap_words(ids, labels, hanzi, random.Random(0), rate=0.0) == ids).all()

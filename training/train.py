@@ -8,7 +8,7 @@ masked-LM stage is skipped. Nothing is downloaded (``HF_HUB_OFFLINE=1``).
 
 Command line (also ``nianbao train``)::
 
-    python -m training.train --out models/nianbao-tc-v3
+    python -m training.train --out models/nianbao-tc-v4
 
 Example (a tiny run):
     >>> r = train(TrainConfig(train_docs=4, test_docs=1, mlm_steps=1, steps=1, kinds=("pipe",)), out=None)  # doctest: +SKIP
@@ -52,6 +52,7 @@ class TrainConfig:
     warmup: float = 0.06
     unk_rate: float = 0.03  # characters turned into [UNK] while fine-tuning: unseen characters in real reports
     text_unk_max: float = 0.3  # narrative and furniture: up to this share per window (real prose is richer than ours)
+    swap_max: float = 0.6  # words swapped between sub-headings, narrative and furniture: in up to this share of their runs (training/augment.py)
     init_from: str | None = None
     workers: int = 2
     device: str = "auto"
@@ -167,7 +168,10 @@ def finetune(model, ds, vocab, cfg: TrainConfig, device: str) -> list[float]:
 
     from models.labels import LABEL2ID
 
+    from .augment import hanzi_mask, swap_words
+
     prose = torch.tensor([LABEL2ID[f"{p}-{c}"] for c in ("TXT", "FUR") for p in "BI"])
+    hanzi, swap_rng = hanzi_mask(vocab.tokens), random.Random(cfg.seed + 2)
     model.to(device).train()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
     sched = _schedule(opt, cfg.steps, cfg.warmup)
@@ -175,6 +179,8 @@ def finetune(model, ds, vocab, cfg: TrainConfig, device: str) -> list[float]:
     losses, t0 = [], time.perf_counter()
     for step, b in enumerate(_batches(ds, cfg.batch, cfg.steps, random.Random(cfg.seed + 1))):
         ids = b["input_ids"].clone()
+        if cfg.swap_max:
+            ids = torch.from_numpy(swap_words(ids.numpy(), b["labels"].numpy(), hanzi, swap_rng, swap_rng.random() * cfg.swap_max))
         r = torch.rand(ids.shape, generator=g)
         rate = torch.rand((ids.shape[0], 1), generator=g) * cfg.text_unk_max
         drop = ((r < cfg.unk_rate) | (torch.isin(b["labels"], prose) & (r < rate))) & (ids >= 10)
@@ -362,7 +368,8 @@ template bank).
 ## Recipe
 Masked-LM pretraining for {cfg['mlm_steps']} steps, then token-classification fine-tuning for {cfg['steps']} steps
 (batch {cfg['batch']} windows of 256 characters, AdamW, lr {cfg['lr']}, {cfg['unk_rate']:.0%} of characters dropped to
-[UNK]), on `{results['device']}`. Stage times (s): {results['timings_s']}.
+[UNK], words swapped between sub-headings, narrative and furniture in up to {cfg.get('swap_max', 0):.0%} of their runs per
+batch: `training/augment.py`), on `{results['device']}`. Stage times (s): {results['timings_s']}.
 Retrain with `nianbao train --out models/{out.name}`.
 
 ## Held-out test metrics (seqeval, character BIO spans)
@@ -392,9 +399,10 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", default="models/nianbao-tc-v3")
+    p.add_argument("--out", default="models/nianbao-tc-v4")
     for f in ("train_docs", "test_docs", "mlm_steps", "steps", "batch", "seed", "workers"):
         p.add_argument("--" + f.replace("_", "-"), type=int, default=getattr(TrainConfig, f))
+    p.add_argument("--swap-max", type=float, default=TrainConfig.swap_max)
     p.add_argument("--init-from", default=None)
     p.add_argument("--device", default="auto")
     p.add_argument("--rescore", action="store_true", help="only score the checkpoint in --out again and rewrite its card")
@@ -404,7 +412,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rescore(a.out, a.device)["test"], ensure_ascii=False, indent=1))
         return 0
     cfg = TrainConfig(train_docs=a.train_docs, test_docs=a.test_docs, mlm_steps=a.mlm_steps, steps=a.steps, batch=a.batch,
-                      seed=a.seed, workers=a.workers, init_from=a.init_from, device=a.device)
+                      seed=a.seed, workers=a.workers, init_from=a.init_from, device=a.device,
+                      swap_max=a.swap_max)
     r = train(cfg, a.out)
     print(json.dumps({k: r[k] for k in ("test", "timings_s", "parameters")}, ensure_ascii=False, indent=1))
     return 0

@@ -40,6 +40,18 @@ def _sample(vocab_size: int, batch: int = 2, length: int = 256, seed: int = 0):
     return ids, boxes, mask
 
 
+def _strip_source_paths(path: Path) -> None:
+    """Drop the exporter's per-node metadata (Python stack traces naming this checkout's files), so the
+    same weights export to the same bytes wherever the repository lives."""
+    import onnx
+
+    model = onnx.load(str(path))
+    for graph_nodes in [model.graph.node, *(f.node for f in model.functions)]:
+        for node in graph_nodes:
+            del node.metadata_props[:]
+    onnx.save(model, str(path))
+
+
 def export_onnx(directory: str | Path) -> Path:
     """Write ``model.onnx`` for the checkpoint in ``directory``, check it, add it to ``SHA256SUMS``."""
     import torch
@@ -72,6 +84,7 @@ def export_onnx(directory: str | Path) -> Path:
                       output_names=["logits"], dynamo=True, external_data=False, verbose=False,
                       dynamic_shapes={"input_ids": {0: batch, 1: seq}, "bbox": {0: batch, 1: seq},
                                       "attention_mask": {0: batch, 1: seq}})
+    _strip_source_paths(tmp)
     import onnxruntime as ort
 
     session = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])

@@ -18,6 +18,8 @@ Example:
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .labels import BREAKS, CLASSES
@@ -43,7 +45,6 @@ def class_probs(probs: np.ndarray, labels: list[str]) -> np.ndarray:
 
 
 _SOFT_AFTER = frozenset("。:：;；")
-_ENUM_DOT = frozenset(".．、")
 ENUM_COST = 4.0
 """Nats against ``VAL`` for a digit that numbers an item (``2.其他…``: one digit, a dot or 、, then text).
 Glued after a row's values in a flattened table (``…00000532.其他法律…``) it reads like one more value.
@@ -51,10 +52,8 @@ Chosen among 0, 2, 4, 8 on 120 documents of the *training* templates with unseen
 there 0.970 → 0.995, overall 0.9892 → 0.9953 (4 and 8 tie)."""
 
 
-def _enumerator(text: str, p: int) -> bool:
-    """Whether ``text[p]`` is the digit of an item number such as ``2.`` or ``3、`` before text."""
-    return (text[p].isdigit() and p + 2 < len(text) and text[p + 1] in _ENUM_DOT
-            and not text[p + 2].isdigit() and text[p + 2] not in BREAKS)
+_ENUMERATOR = re.compile(r"\d(?=[.．、][^\d" + re.escape("".join(sorted(BREAKS))) + "])")
+"""The digit of an item number such as ``2.`` or ``3、`` before text."""
 
 
 def _soft(prev: str, ch: str) -> str | None:
@@ -89,7 +88,7 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
     cp = np.log(np.clip(class_probs(probs, labels), 1e-9, None))
     k = len(_NAMES)
     if enum_cost:
-        cp[[p for p in range(len(text)) if _enumerator(text, p)], _NAMES.index("VAL")] -= enum_cost
+        cp[[m.start() for m in _ENUMERATOR.finditer(text)], _NAMES.index("VAL")] -= enum_cost
     hard = np.full((k - 1, k - 1), -switch_cost)
     np.fill_diagonal(hard, 0.0)
     stop = np.full((k - 1, k - 1), -soft_cost)

@@ -25,11 +25,12 @@ import random
 
 import numpy as np
 
-from models.labels import ID2LABEL, class_of
+from models.labels import LABELS, class_of
 
 SWAP_CLASSES = ("SUB", "TXT", "FUR")
 DONORS = {"SUB": ("TXT", "FUR"), "FUR": ("TXT", "SUB"), "TXT": ("SUB", "FUR")}
 """Where a label's borrowed words come from."""
+_CLASS_OF = np.array([class_of(label) for label in LABELS] + ["O"], dtype=object)  # last: padding (-100)
 
 
 def hanzi_mask(tokens: list[str]) -> np.ndarray:
@@ -39,7 +40,7 @@ def hanzi_mask(tokens: list[str]) -> np.ndarray:
 
 def _runs(ids: np.ndarray, labels: np.ndarray, hanzi: np.ndarray) -> list[tuple[int, int, int, str]]:
     """Maximal runs (window, start, end, class) of Chinese characters of one swappable class."""
-    cls = np.vectorize(lambda i: class_of(ID2LABEL[int(i)]) if i >= 0 else "O", otypes=[object])(labels)
+    cls = _CLASS_OF[np.where(labels >= 0, labels, len(LABELS))]
     ok = hanzi[ids] & np.isin(cls, SWAP_CLASSES)
     out = []
     for w in range(ids.shape[0]):

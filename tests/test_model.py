@@ -15,7 +15,7 @@ from models.config import MODELS_DIR, DEFAULT_MODEL
 from models.features import char_boxes, windows
 from models.labels import CLASSES, ID2LABEL, LABELS, bio_tags
 from models.vocab import CharVocab
-from training.corpus import KINDS, make_example
+from training.corpus import KINDS, align_classes, make_example
 
 SHIPPED = MODELS_DIR / DEFAULT_MODEL
 needs_model = pytest.mark.skipif(not (SHIPPED / "model.safetensors").exists(), reason="no shipped checkpoint")
@@ -64,6 +64,33 @@ def test_corpus_pdf_example_has_real_boxes():
     boxes = {tuple(b) for b, c in zip(ex["boxes"], ex["classes"]) if c == "VAL"}
     assert len(boxes) > 20  # one box per printed cell, not line positions
     assert ex["classes"].count("FUR") > 0  # the renderer's page numbers
+
+
+def test_alignment_leaves_a_line_the_source_does_not_explain_as_furniture():
+    # the source's value 2020 is not in the flat text, but a printed URL footer holds those
+    # digits: the aligner pairs them, and the footer must not become a value line
+    source, classes = "标题\n2020\n", ["TXT", "TXT", "O", "VAL", "VAL", "VAL", "VAL", "O"]
+    flat = FlatText("标题\nhttps://a.gov.cn/t2020_x.html\n", [0, 3], [Origin(1, "segment", None, (0, 3), 1.0),
+                                                                   Origin(1, "segment", None, (3, 30), 1.0)])
+    out = align_classes(source, classes, flat)
+    assert out[:2] == ["TXT", "TXT"]
+    assert set(out[3:-1]) == {"FUR"}
+    old = align_classes(source, classes, flat, min_explained=0)  # the old rule: majority of the matched
+    assert "VAL" in old[3:-1]
+
+
+def test_browser_print_headers_and_footers_are_furniture_on_every_page():
+    seen = 0
+    for seed in range(4):
+        ex = make_example(seed, "pdf", "test")
+        text, classes = ex["text"], ex["classes"]
+        start = 0
+        for line in text.split("\n"):
+            if line.startswith("https://"):
+                seen += 1
+                assert {c for c in classes[start:start + len(line)]} <= {"FUR", "O"}, line
+            start += len(line) + 1
+    assert seen >= 2
 
 
 def test_train_and_test_templates_differ():

@@ -513,13 +513,15 @@ def _key(text: str) -> str:
 
 
 def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
-                  repeats: dict[str, str] | None = None) -> list[str]:
+                  repeats: dict[str, str] | None = None, min_explained: float = 0.5) -> list[str]:
     """Carry per-character classes of ``source`` over to the flat text read from it.
 
-    Matched and substituted characters take their source class; characters the reader
-    added take the majority class of their line or cell; a line or cell nothing in the
-    source explains is a ``repeats`` text (a header row printed again after a page break)
-    or ``default`` (page furniture the renderer printed). Whitespace and markers are ``O``.
+    Matched characters take their source class; characters the reader added take the
+    majority class of their line or cell. A line or cell the source does not explain (fewer
+    than ``min_explained`` of its characters matched: a browser's URL footer whose digits the
+    aligner paired with stray table values) is a ``repeats`` text (a header row printed again
+    after a page break) or ``default`` (page furniture the renderer printed), all of it.
+    Whitespace and markers are ``O``.
     """
     from rapidfuzz.distance import Indel
 
@@ -532,7 +534,12 @@ def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
     # units: fill the characters the source does not explain
     for (s, e) in (flat.units() or [(0, len(target))]):
         seen = [c for c in out[s:e] if c not in (None, "O")]
-        fill = max(set(seen), key=seen.count) if seen else (repeats or {}).get(_key(target[s:e]), default)
+        size = sum(ch not in BREAKS for ch in target[s:e])
+        if seen and len(seen) >= min_explained * size:
+            fill = max(set(seen), key=seen.count)
+        else:
+            fill = (repeats or {}).get(_key(target[s:e]), default)
+            out[s:e] = [None] * (e - s)
         for i in range(s, e):
             if out[i] is None:
                 out[i] = fill

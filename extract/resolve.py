@@ -257,8 +257,11 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
                 trimmed.pop()
             while len(trimmed) > n and trimmed[0].kind == "empty":
                 trimmed.pop(0)
+            nums = [x for x in trimmed if x.kind == "num"]
             if len(trimmed) == n:
                 out.append(_as_printed(trimmed, base + 0.5, "trimmed"))
+            elif len(nums) == n:  # as many numbers as columns, empty cells between them: a column
+                out.append(_as_printed(nums, base + 1.0, "trimmed"))  # an unruled header opened
             else:
                 for i in range(len(trimmed) - n + 1):
                     out.append(_as_printed(trimmed[i:i + n], base + 2.0 + 0.1 * i, "window"))

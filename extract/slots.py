@@ -23,6 +23,7 @@ _CELL_END = set(f"{SEP}{EMPTY}{SOFT}\n")
 _SKIP = set(" \n\t,，;；" + SEP)
 _HAS_VALUE = re.compile(rf"[0-9{SOFT}]")
 _VALUE_START = re.compile(rf"[0-9{EMPTY}{SOFT}]|[-−]\d")
+_ITEM = re.compile(r"\s*[(（]?[一二三四五六七八九十\d]{1,2}[)）.．、]")  # a row's own number: 3. (六) 四、
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,23 @@ def read_slots(text: str, start: int = 0, end: int | None = None) -> list[Slot]:
     m = _VALUE_START.search(text, start, end)
     if not m:
         return []
-    return scan_values(text, m.start(), end, stop_at_text=True)
+    slots = scan_values(text, m.start(), end, stop_at_text=True)
+    stop = slots[-1].end if slots else m.start()
+    while stop < end and text[stop] in _SKIP:
+        stop += 1
+    line = text.rfind("\n", slots[0].start if slots else start, stop) if stop < end else -1
+    if line == -1:
+        return slots  # the row ends where the range does, or inside its own line
+    # the text that ended the row starts a new line
+    if all(x.kind != "num" for x in slots) and not _ITEM.match(text, line + 1):
+        # a label printed over several lines (an unruled scan): its values stand beside a later line
+        later = read_slots(text, line + 1, end)
+        if any(x.kind == "num" for x in later):
+            return later
+    if any(x.start < line for x in slots):  # empty cells before that line's text are its own
+        while slots[-1].kind == "empty" and slots[-1].start > line:
+            slots.pop()
+    return slots
 
 
 def scan_values(text: str, start: int, end: int, *, stop_at_text: bool) -> list[Slot]:

@@ -177,3 +177,28 @@ def test_rows_are_not_placed_when_the_lines_do_not_fit():
     r = extract_report(report(lines).encode(), name="r.txt")
     assert not [f for f in r.findings if f.rule == "parse.row_by_position"]
     assert r.cells["t3.denied.third_party.natural_person"] is None
+
+
+# shapes of tables printed without rules, as an OCR'd scan aligns them into columns
+def test_header_split_in_two_leaves_empty_cells_between_the_values():
+    t2 = T2.replace("规章|1|0|3|", "规章|1||0||3||").replace("行政规范性文件|2|1|9|", "行政规范性文件|2||1||9||")
+    r = check(report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021], t2=t2))
+    assert [r.cells[f"t2.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 0, 3]
+
+
+def test_repeated_header_after_a_page_break_does_not_lend_its_empty_cells_to_the_row_above():
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    rows[6] = "3.危及“三安全一稳定”|0|0|00|0|0|0|"  # two cells read as one, as an unruled scan does
+    rows = rows[:7] + ["||||申请人情况|||", "|自然人|商业企业|总计|"] + rows[7:]
+    r = check(report(rows))
+    assert r.provenance["t3.denied.three_safety.total"].how == "split"
+
+
+def test_row_label_over_three_lines_with_its_values_beside_the_middle_one():
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "收费通知" in lab)
+    rows[i:i + 1] = ["2.申请人逾期未按收费通知要求缴纳费|||||||||", "用、行政机关不再处理其政府信息公开|2|0|1|0|0|0|3|",
+                     "申请||||||||"]
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert [r.cells[f"t3.other.no_fee.{c}"] for c in ("natural_person", "research", "total")] == [2, 1, 3]
+    assert r.cells["t3.other.other.total"] == 0 and r.cells["t3.other.no_correction.total"] == 0

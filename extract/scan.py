@@ -500,17 +500,16 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
 def _drop_idle_columns(cells: list[Cell]) -> list[Cell]:
     """Without rules, a gap in a header that spans several columns can open a column that
     no row of numbers uses; its empty cells would read as printed empty values. Drop the
-    empty cells of a column that no row of numbers prints into (with at least two such rows:
-    表二's 规章 and 规范性文件 under headers split in two), or at most one of at least five (the
-    one: 表四's row of 15 values, when the region runs on into it)."""
+    empty cells of a column that at most one of (at least five) rows of numbers prints into
+    (the one: 表四's row of 15 values, when the region runs on into it)."""
     rows: dict[int, list[Cell]] = {}
     for c in cells:
         rows.setdefault(c.row, []).append(c)
     data = [r for r in rows.values() if sum(bool(c.text) and looks_numeric(c.text) for c in r) >= 2]
-    if len(data) < 2:
+    if len(data) < 5:
         return cells
     uses = Counter(col for r in data for col in {k for c in r if c.text for k in range(c.col, c.col + c.col_span)})
-    idle = {c.col for c in cells if not c.text and uses[c.col] <= (1 if len(data) >= 5 else 0)}
+    idle = {c.col for c in cells if not c.text and uses[c.col] <= 1}
     return [c for c in cells if c.text or c.col not in idle]
 
 

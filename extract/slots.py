@@ -57,9 +57,12 @@ def read_slots(text: str, start: int = 0, end: int | None = None) -> list[Slot]:
     if line == -1:
         return slots  # the row ends where the range does, or inside its own line
     # the text that ended the row starts a new line
-    if all(x.kind != "num" for x in slots) and not _ITEM.match(text, line + 1):
+    nxt = line + 1
+    while nxt < end and (text[nxt] in _SKIP or text[nxt] == EMPTY):  # the line's empty first cells
+        nxt += 1
+    if all(x.kind != "num" for x in slots) and not _ITEM.match(text, nxt):
         # a label printed over several lines (an unruled scan): its values stand beside a later line
-        later = read_slots(text, line + 1, end)
+        later = read_slots(text, nxt, end)
         if any(x.kind == "num" for x in later):
             return later
     if any(x.start < line for x in slots):  # empty cells before that line's text are its own

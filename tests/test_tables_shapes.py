@@ -202,3 +202,11 @@ def test_row_label_over_three_lines_with_its_values_beside_the_middle_one():
     r = extract_report(report(rows).encode(), name="r.txt")
     assert [r.cells[f"t3.other.no_fee.{c}"] for c in ("natural_person", "research", "total")] == [2, 1, 3]
     assert r.cells["t3.other.other.total"] == 0 and r.cells["t3.other.no_correction.total"] == 0
+
+
+def test_row_label_over_two_lines_each_opening_with_an_empty_cell():
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "部分公开" in lab)
+    rows[i:i + 1] = ["||(二)部分公开(区分处理的,只计这||||||||", "||一情形,不计其他情形)|1|0|0|0|0|0|1|"]
+    r = check(report(rows))
+    assert r.cells["t3.partial.natural_person"] == 1 and r.provenance["t3.partial.total"].how == "printed"

@@ -309,3 +309,29 @@ def test_word_swap_moves_only_chinese_characters_between_prose_headings_and_furn
     cls = np.array([[ID2LABEL[int(t)][2:] if t >= 0 and t != 0 else "O" for t in row] for row in labels])
     assert set(cls[changed]) <= {"SUB", "TXT", "FUR"}  # table cells and section headings are never touched
     assert (swap_words(ids, labels, hanzi, random.Random(0), rate=0.0) == ids).all()
+
+
+def test_a_mark_at_a_line_start_decodes_its_heading_as_sub_heading() -> None:
+    """The model reads an unseen sub-heading's words as prose (TXT 0.7); its mark and place make it
+    a sub-heading up to its first 。, while the same words after prose stay prose, and a table's
+    row label (no stop, its own cell) stays a row header."""
+    import numpy as np
+
+    from models.decode import decode_classes
+    from models.labels import LABELS
+
+    def probs(text: str, **lean: float) -> np.ndarray:
+        p = np.full((len(text), len(LABELS)), 0.001)
+        for cls, v in lean.items():
+            p[:, LABELS.index(f"I-{cls}")] = v
+        return p
+
+    text = "正文结束。\n二是研微幽朔。部分栏目更新不够及时\n"
+    got = "".join(c[0] for c in decode_classes(text, probs(text, TXT=0.7, SUB=0.3), LABELS))
+    assert got == "TTTTTOSSSSSSSTTTTTTTTTTO"
+    assert "S" not in "".join(c[0] for c in decode_classes(text, probs(text, TXT=0.7, SUB=0.3), LABELS,
+                                                           sub_mark_bonus=0.0))
+    inline = "正文结束，二是研微幽朔。部分\n"
+    assert "S" not in "".join(c[0] for c in decode_classes(inline, probs(inline, TXT=0.7, SUB=0.3), LABELS))
+    for row in ("(一)予以公开\x1f5\x1f0\n", "(一)予以公开\n5\n0\n"):
+        assert "S" not in "".join(c[0] for c in decode_classes(row, probs(row, ROW=0.9, SUB=0.05), LABELS))

@@ -384,7 +384,7 @@ Overall F1 **{t['f1']:.4f}**, token accuracy {t['accuracy']:.4f}, {t['documents'
 {kinds}
 
 ## Version and files
-nianbao-tc {out.name}, transformers `LayoutLMForTokenClassification`. `model.onnx`, when present, is the same
+Version `{out.name}`: transformers `LayoutLMForTokenClassification`. `model.onnx`, when present, is the same
 network for onnxruntime (exported with `torch.onnx`, refused unless its logits match torch's within 1e-3);
 extraction uses it by default and then never imports torch. Loading checks these hashes:
 

@@ -95,6 +95,15 @@ def sub_mark_spans(text: str, reach: int = SUB_MARK_REACH) -> list[tuple[int, in
     return out
 
 
+PAGE_BONUS = 8.0
+"""Nats per character for ``FUR`` on a page number's forms (``- 3 -``, ``第3页/共8页``, ``Page 3``, a
+line of ``3/8``), wherever they stand: glued after a row's values they read like more values.
+Chosen among 0, 1, 2, 4, 6, 8, 12, 20 on the same 160 training-template documents: furniture F1
+there 0.968 → 0.979 (8–20 tie), whole reports run together (``flat_run``) 0.933 → 0.954."""
+_PAGE = re.compile(r"[-—–]\s+\d{1,3}\s+[-—–]|—\d{1,3}—|第\s*\d{1,3}\s*页(?:\s*[,/，]?\s*共\s*\d{1,3}\s*页)?"
+                   r"|Page\s*\d{1,3}|^\s*\d{1,3}\s*/\s*\d{1,3}\s*$", re.M)
+
+
 _ENUMERATOR = re.compile(r"\d(?=[.．、][^\d" + re.escape("".join(sorted(BREAKS))) + "])")
 """The digit of an item number such as ``2.`` or ``3、`` before text."""
 
@@ -112,7 +121,7 @@ def _soft(prev: str, ch: str) -> str | None:
 def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost: float = SWITCH_COST,
                    soft_cost: float = SOFT_COST, sub_past_stop: float = SUB_PAST_STOP,
                    sub_exit: float = SUB_EXIT, enum_cost: float = ENUM_COST,
-                   sub_mark_bonus: float = SUB_MARK_BONUS) -> list[str]:
+                   sub_mark_bonus: float = SUB_MARK_BONUS, page_bonus: float = PAGE_BONUS) -> list[str]:
     """The best class sequence under per-character scores and the switch penalty: ``soft_cost``
     after 。：； for any change, and where digits meet text for a change into or out of ``VAL``;
     a sub-heading ends at its first 。：； (``sub_past_stop``) and hardly anywhere else (``sub_exit``);
@@ -136,6 +145,9 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
     if sub_mark_bonus:
         for a, b in sub_mark_spans(text):
             cp[a:b, _NAMES.index("SUB")] += sub_mark_bonus
+    if page_bonus:
+        for m in _PAGE.finditer(text):
+            cp[m.start():m.end(), _NAMES.index("FUR")] += page_bonus
     hard = np.full((k - 1, k - 1), -switch_cost)
     np.fill_diagonal(hard, 0.0)
     stop = np.full((k - 1, k - 1), -soft_cost)

@@ -335,3 +335,20 @@ def test_a_mark_at_a_line_start_decodes_its_heading_as_sub_heading() -> None:
     assert "S" not in "".join(c[0] for c in decode_classes(inline, probs(inline, TXT=0.7, SUB=0.3), LABELS))
     for row in ("(一)予以公开\x1f5\x1f0\n", "(一)予以公开\n5\n0\n"):
         assert "S" not in "".join(c[0] for c in decode_classes(row, probs(row, ROW=0.9, SUB=0.05), LABELS))
+
+
+def test_a_page_number_glued_after_values_decodes_as_furniture() -> None:
+    """``- 4 -`` after a row's values, with the model calling its digit a value, is a page number."""
+    import numpy as np
+
+    from models.decode import decode_classes
+    from models.labels import LABELS
+
+    text = "规章 0 0 0 - 4 -\n第5页\n"
+    p = np.full((len(text), len(LABELS)), 0.001)
+    p[:, LABELS.index("I-VAL")] = 0.6
+    p[:, LABELS.index("I-FUR")] = 0.3
+    p[:2, LABELS.index("I-ROW")] = 0.9
+    got = "".join(c[0] for c in decode_classes(text, p, LABELS))
+    assert got == "RROVOVOVOFOFOFOFFFO"
+    assert decode_classes(text, p, LABELS, page_bonus=0.0)[11] == "VAL"

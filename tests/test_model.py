@@ -352,3 +352,20 @@ def test_a_page_number_glued_after_values_decodes_as_furniture() -> None:
     got = "".join(c[0] for c in decode_classes(text, p, LABELS))
     assert got == "RROVOVOVOFOFOFOFFFO"
     assert decode_classes(text, p, LABELS, page_bonus=0.0)[11] == "VAL"
+
+
+def test_a_headings_words_inside_prose_are_prose() -> None:
+    """本机关无其他需要报告的事项 inside a sentence is no heading, however the model leans, while the
+    heading with its number (六、) stays one."""
+    import numpy as np
+
+    from models.decode import decode_classes
+    from models.labels import LABELS
+
+    text = "六、其他需要报告的事项\n全年办结,本机关无其他需要报告的事项。\n"
+    p = np.full((len(text), len(LABELS)), 0.001)
+    p[:, LABELS.index("I-TXT")] = 0.4
+    p[:, LABELS.index("I-SEC")] = 0.6
+    got = decode_classes(text, p, LABELS)
+    assert set(got[:11]) == {"SEC"} and "SEC" not in got[12:]
+    assert "SEC" in decode_classes(text, p, LABELS, sec_off_mark=0.0)[12:]

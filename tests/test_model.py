@@ -369,3 +369,21 @@ def test_a_headings_words_inside_prose_are_prose() -> None:
     got = decode_classes(text, p, LABELS)
     assert set(got[:11]) == {"SEC"} and "SEC" not in got[12:]
     assert "SEC" in decode_classes(text, p, LABELS, sec_off_mark=0.0)[12:]
+
+
+def test_an_unnumbered_line_after_a_heading_is_no_sub_heading() -> None:
+    """Chrome of unknown words after a heading, which the model calls a sub-heading, is not one
+    without a number; the numbered line after it is."""
+    import numpy as np
+
+    from models.decode import decode_classes
+    from models.labels import LABELS
+
+    text = "一、总体情况\n斗烽长者模式荧鹏\n(一)平台建设\n"
+    p = np.full((len(text), len(LABELS)), 0.001)
+    p[:, LABELS.index("I-SUB")] = 0.6
+    p[:, LABELS.index("I-FUR")] = 0.3
+    p[:6, LABELS.index("I-SEC")] = 0.9
+    got = decode_classes(text, p, LABELS)
+    assert set(got[7:15]) == {"FUR"} and set(got[16:23]) == {"SUB"}
+    assert set(decode_classes(text, p, LABELS, sub_off_mark=0.0)[7:15]) == {"SUB"}

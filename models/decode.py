@@ -100,8 +100,10 @@ PAGE_BONUS = 8.0
 line of ``3/8``), wherever they stand: glued after a row's values they read like more values.
 Chosen among 0, 1, 2, 4, 6, 8, 12, 20 on the same 160 training-template documents: furniture F1
 there 0.968 → 0.979 (8–20 tie), whole reports run together (``flat_run``) 0.933 → 0.954."""
-_PAGE = re.compile(r"[-—–]\s+\d{1,3}\s+[-—–]|—\d{1,3}—|第\s*\d{1,3}\s*页(?:\s*[,/，]?\s*共\s*\d{1,3}\s*页)?"
-                   r"|Page\s*\d{1,3}|^\s*\d{1,3}\s*/\s*\d{1,3}\s*$", re.M)
+_PAGE = re.compile(r"[-—–][ \u3000]+\d{1,3}[ \u3000]+[-—–]|—\d{1,3}—|第[ \u3000]*\d{1,3}[ \u3000]*页"
+                   r"(?:[ \u3000]*[,/，]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?|Page[ \u3000]*\d{1,3}"
+                   r"|^[ \u3000]*\d{1,3}[ \u3000]*/[ \u3000]*\d{1,3}[ \u3000]*$", re.M)
+"""Not across a cell marker: ``—|3|—`` is a row's empty cells around a value."""
 
 
 SEC_OFF_MARK = 2.0

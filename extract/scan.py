@@ -13,7 +13,8 @@ The steps of :func:`ocr_page`, all on one page image (RGB, pixels):
    the 表三 header's "申请人情况" spans 7 columns, "三、本年度办理结果" spans 22 rows.
 4. **OCR** once, on the page with the rules painted out (a rule beside a digit reads as
    "1" or "|"); every character has its own box, so a detected line that runs across a
-   rule is split between the cells it covers.
+   rule is split between the cells it covers. Ink of a digit's size on a row of numbers
+   that no detected line covers is read on its own (:mod:`extract.ocr.missed`).
 5. **cells**: characters go to the cell under their centre; a cell with no text is kept
    as a cell with text ``""`` (a printed-empty cell). Number-like cell text gets
    :func:`extract.ocr.hygiene.fix_number`; a repaired cell's confidence is ×0.8. An empty cell
@@ -55,6 +56,7 @@ import numpy as np
 from .document import Box, Cell, Page, Segment, Table
 from .ocr import OcrBackend, OcrLine, OcrUnavailable, OcrWord, adopt_library_logs
 from .ocr.hygiene import fix_number, looks_numeric
+from .ocr.missed import recover_missed_numbers
 
 if TYPE_CHECKING:
     from rapid_layout import RapidLayout
@@ -430,7 +432,8 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
     """A table printed without rules, recovered from how its OCR text lines up.
 
     Rows are text runs on one baseline; column boundaries are the x ranges that (almost) no
-    row prints into, so a header spanning several columns does not close a gap. A run that
+    row of values prints into (rows with a number; every row when none has one), so a header
+    spanning several columns, or stacked in two lines, does not close a gap. A run that
     covers several columns gets a ``col_span``; a column a row leaves blank is an empty cell.
     Returns None when the region does not look like a table (fewer than 2 rows or 2 columns).
 
@@ -451,12 +454,16 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
         return None  # running text, not rows of cells
     x0 = int(min(t[0][0] for t in tokens))
     cover = np.zeros(int(max(t[0][2] for t in tokens)) - x0 + 2, np.int32)
-    for row in rows:
+    # columns are where the values stand: a header's words, stacked in two lines or run
+    # together by the detector, would close the gaps between them
+    data = [r for r in rows if len(r) >= 2 and any(looks_numeric(t) for _, t, _ in r)]
+    basis = data if data else rows
+    for row in basis:
         seen = np.zeros_like(cover, dtype=bool)
         for (bx, _, _) in row:
             seen[int(bx[0]) - x0: int(bx[2]) - x0 + 1] = True
         cover += seen
-    gap = cover <= max(1, len(rows) // 5)
+    gap = cover <= (len(basis) // 5 if data else max(1, len(rows) // 5))
     min_gap = 0.5 * float(np.median(heights))
     bounds, start = [], None
     for i, g in enumerate(np.append(gap, False)):
@@ -495,6 +502,27 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
     cells = _drop_idle_columns(cells)
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(cells=cells, page=page_number, box=_union(c.box for c in cells))
+
+
+def split_at_headings(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
+    """The lines of one layout region (top to bottom) cut at section headings (``四、…``)
+    that stand alone on their row; the headings themselves are left out. CDLA often takes
+    the heading above a table into it, and one region can hold the end of 表三, the heading
+    四、 and 表四, whose columns are not 表三's.
+
+    >>> line = lambda t, y: OcrLine(t, (0, y, 20 * len(t), y + 20), 0.9)
+    >>> parts = split_at_headings([line("四、行政复议情况", 0), line("行政复议", 40), line("0", 80)])
+    >>> [[l.text for l in p] for p in parts]
+    [['行政复议', '0']]
+    """
+    parts: list[list[OcrLine]] = [[]]
+    for line in lines:
+        alone = not any(o is not line and o.box[1] < line.box[3] and o.box[3] > line.box[1] for o in lines)
+        if alone and _HEADING.match(line.text):
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    return [p for p in parts if p]
 
 
 def _drop_idle_columns(cells: list[Cell]) -> list[Cell]:
@@ -559,6 +587,16 @@ def _segments_of(parts: list[tuple[Box, str, float]], page_number: int) -> list[
         out.append(Segment(text=squeeze(text), page=page_number, box=_union(p[0] for p in row),
                            confidence=round(min(p[2] for p in row), 4)))
     return out
+
+
+def _page_number(line: OcrLine, page_height: float, others: Sequence[OcrLine]) -> bool:
+    """A page number (``- 4 -``, ``第4页``) near the top or bottom edge, alone on its line:
+    not a table's cell, though CDLA's table region often runs down to it. (A row's value
+    near the edge has its label, or other values, beside it.)"""
+    y0, y1 = line.box[1], line.box[3]
+    if not _PAGE_NO.match(line.text) or page_height * EDGE_BAND < (y0 + y1) / 2 < page_height * (1 - EDGE_BAND):
+        return False
+    return not any(o is not line and o.box[1] < y1 and o.box[3] > y0 for o in others)
 
 
 def _mark_page_furniture(page: Page, regions: list[tuple[str, Box]]) -> None:
@@ -660,7 +698,7 @@ def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout
         clean[rules > 0] = 255
         ink[rules > 0] = 0
     with timed(timings, "ocr"):
-        lines = backend.recognize(clean)
+        lines = recover_missed_numbers(backend.recognize(clean), ink, clean, backend, [g.box for g in grids])
     with timed(timings, "layout_model"):
         regions = layout_regions(image) if layout else []
     log.debug("page %d: skew %.2f°, %d ruled tables, %d OCR lines, layout %s", page_number, angle, len(grids),
@@ -675,14 +713,15 @@ def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout
     for name, region in regions:  # a table the layout model sees but that has no rules
         if name != "table" or any(_overlap(region, t.box) > 0.3 for t in tables):
             continue
-        inside = sorted((l for l in loose if _inside(_center(l.box), region)), key=lambda l: l.box[1])
-        while inside and _HEADING.match(inside[0].text):  # CDLA often takes the heading above into the table
-            inside.pop(0)
-        table = table_from_alignment(inside, region, page_number)
-        if table is not None:
-            log.debug("page %d: unruled table of %d x %d from text alignment", page_number, table.n_rows, table.n_cols)
-            tables.append(table)
-            loose = [l for l in loose if l not in inside]
+        inside = [l for l in loose if _inside(_center(l.box), region)]
+        inside = sorted((l for l in inside if not _page_number(l, h, inside)), key=lambda l: l.box[1])
+        for part in split_at_headings(inside):
+            table = table_from_alignment(part, region, page_number)
+            if table is not None:
+                log.debug("page %d: unruled table of %d x %d from text alignment", page_number, table.n_rows,
+                          table.n_cols)
+                tables.append(table)
+                loose = [l for l in loose if l not in part]
 
     page.segments = _segments_of([(l.box, l.text, l.confidence) for l in loose], page_number)
     _mark_page_furniture(page, regions)

@@ -592,3 +592,69 @@ def test_a_column_no_row_of_numbers_uses_is_dropped_from_an_unruled_table():
     cells += row(7, ["行7", "2", "0", "5", "7"])
     assert len(_drop_idle_columns(cells)) == len(cells)
     assert _drop_idle_columns(cells[:15]) == cells[:15]  # fewer than five rows of numbers: untouched
+
+
+def _line(text: str, x: float, y: float, step: float = 22, h: float = 24) -> OcrLine:
+    words = [OcrWord(ch, (x + step * i, y, x + step * i + 20, y + h), 0.9) for i, ch in enumerate(text) if ch != " "]
+    return OcrLine(text, (x, y, x + step * len(text), y + h), 0.9, words)
+
+
+@needs_font
+def test_a_lone_number_the_detector_missed_is_read_on_its_own():
+    """Ink of a digit's size on a row of numbers that no OCR line covers is read on its own
+    (and kept only when it reads as a number); ink off that row is not read."""
+    from extract.ocr.missed import recover_missed_numbers
+    from extract.scan import binarize, to_gray
+    img = Image.new("RGB", (1200, 400), "white")
+    d = ImageDraw.Draw(img)
+    boxes = {}
+    for x, y in ((100, 100), (300, 100), (500, 100), (700, 280)):
+        d.text((x, y), "0", font=_font(28), fill="black")
+        boxes[x] = d.textbbox((x, y), "0", font=_font(28))
+    page = np.asarray(img)
+    ink = binarize(to_gray(page))
+    found = [OcrLine("0", tuple(float(v) for v in boxes[x]), 0.95, []) for x in (100, 500)]  # 300 and 700 missed
+
+    class Crops(FakeBackend):
+        def recognize(self, image):
+            self.calls += 1
+            return [OcrLine(self.text, (0, 0, image.shape[1], image.shape[0]), 0.8, [])]
+
+    backend = Crops()
+    backend.text = "0"
+    lines = recover_missed_numbers(found, ink, page, backend)
+    assert backend.calls == 1  # the ink at (700, 280) is on no row of numbers
+    (new,) = lines[2:]
+    assert new.text == "0" and new.confidence == pytest.approx(0.9 * 0.8)
+    assert abs((new.box[0] + new.box[2]) / 2 - (boxes[300][0] + boxes[300][2]) / 2) < 3
+    assert recover_missed_numbers(found, ink, page, backend, ruled=[(250, 50, 350, 150)]) == found  # a ruled cell's
+    backend.text = "口"
+    assert recover_missed_numbers(found, ink, page, backend) == found  # not a number: left out
+
+
+def test_unruled_table_columns_come_from_the_rows_of_values():
+    """表四 printed without rules: its header words stacked in two lines and run together by
+    the detector cover the gaps between the value columns; the values still give them."""
+    from extract.scan import table_from_alignment
+    lines = [_line("行政复议", 100, 0), _line("结果维持结果纠正其他结果", 100, 40), _line("尚未审结总计", 380, 40),
+             _line("维持结果", 100, 80, step=60)]
+    lines += [_line(v, 100 + 110 * i, 140) for i, v in enumerate("03102")]
+    table = table_from_alignment(lines, (0, 0, 800, 200))
+    assert table is not None and table.grid()[-1] == ["0", "3", "1", "0", "2"]
+
+
+def test_unruled_region_is_cut_at_a_heading_and_keeps_its_page_number_out(monkeypatch):
+    """One CDLA table region over the end of 表三, the heading 四、 and 表四, down to the page
+    number: two tables (each with its own columns); the heading and page number stay text."""
+    import extract.scan as scan
+    img = Image.new("L", (1000, 1400), 255)
+    ImageDraw.Draw(img).rectangle((100, 420, 400, 444), fill=0)  # ink under the heading's line
+    lines = [_line("规章", 100, 300), _line("3", 400, 300), _line("1", 600, 300),
+             _line("文件", 100, 350), _line("2", 400, 350), _line("5", 600, 350), _line("四、行政复议情况", 100, 420)]
+    lines += [_line(t, 100 + 150 * i, 470) for i, t in enumerate(["维持", "纠正", "其他", "审结", "总计"])]
+    lines += [_line("0", 100 + 150 * i, 510) for i in range(5)] + [_line("- 4 -", 480, 1300, step=12)]
+    monkeypatch.setattr(scan, "layout_regions", lambda image: [("table", (50.0, 250.0, 950.0, 1350.0))])
+    page = scan.ocr_page(np.asarray(img.convert("RGB")), 1, FakeBackend(lines))
+    assert [t.grid() for t in page.tables] == [[["规章", "3", "1"], ["文件", "2", "5"]],
+                                               [["维持", "纠正", "其他", "审结", "总计"], ["0"] * 5]]
+    assert [(s.text, s.role) for s in page.segments] == [("四、行政复议情况", "body"), ("- 4 -", "furniture")]

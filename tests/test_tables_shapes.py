@@ -210,3 +210,15 @@ def test_row_label_over_two_lines_each_opening_with_an_empty_cell():
     rows[i:i + 1] = ["||(二)部分公开(区分处理的,只计这||||||||", "||一情形,不计其他情形)|1|0|0|0|0|0|1|"]
     r = check(report(rows))
     assert r.cells["t3.partial.natural_person"] == 1 and r.provenance["t3.partial.total"].how == "printed"
+
+
+def test_row_label_over_three_lines_matched_twice_reads_the_line_with_values():
+    # an unruled scan: the group label (六)其他处理 runs down beside the row label, so the
+    # label's two patterns (收费通知, 缴纳费用) match on two lines and only the second has values
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "收费通知" in lab)
+    rows[i:i + 1] = ["|(六)其 2.申请人逾期未按收费通知要||||||||", "|他处理求缴纳费用、行政机关不再|2|0|1|0|0|0|3|",
+                     "|处理其政府信息公开申请||||||||"]
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert [r.cells[f"t3.other.no_fee.{c}"] for c in ("natural_person", "research", "total")] == [2, 1, 3]
+    assert r.provenance["t3.other.no_fee.total"].how == "printed"

@@ -112,6 +112,10 @@ def _schedule(opt, steps: int, warmup: float):
 
 
 def _batches(ds, batch: int, steps: int, rng: random.Random):
+    """``steps`` batches of ``batch`` windows, each window once per shuffled epoch. The columns
+    are taken out of the dataset as tensors once: ``ds[idx]`` costs ~60 ms a batch, a third
+    of a step of the tiny model on two cores."""
+    cols = {k: ds[k] for k in ds.column_names}
     order: list[int] = []
     for _ in range(steps):
         if len(order) < batch:
@@ -119,7 +123,7 @@ def _batches(ds, batch: int, steps: int, rng: random.Random):
             rng.shuffle(more)
             order += more
         idx, order = order[:batch], order[batch:]
-        yield ds[idx]
+        yield {k: v[idx] for k, v in cols.items()}
 
 
 def _mask_tokens(ids, vocab, rng_t, rate: float = 0.15):

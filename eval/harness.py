@@ -123,18 +123,18 @@ def format_comparison(by_system: dict[str, dict]) -> str:
     ...      "year": {"correct": 1, "total": 1}}, "findings": {"flagged": 0, "inconsistent": 0,
     ...      "false_alarm_docs": 0, "consistent": 1}, "documents": 1, "seconds": 0.01}
     >>> print(format_comparison({"rules-only": r}))
-    system        cells            sections F1  layout  agency  year  flagged  false errors  seconds
-    rules-only    1.0 (2/2)        1.0          1/1     1/1     1/1   0/0      0/1           0.01
+    system        cells                sections F1  layout  agency  year  flagged  false errors  seconds
+    rules-only    1.0000 (2/2)         1.0          1/1     1/1     1/1   0/0      0/1           0.01
     """
     def frac(d: dict, hit: str = "correct", of: str = "total") -> str:
         return f"{d[hit]}/{d[of]}"
 
-    lines = [f"{'system':<14}{'cells':<17}{'sections F1':<13}{'layout':<8}{'agency':<8}{'year':<6}"
+    lines = [f"{'system':<14}{'cells':<21}{'sections F1':<13}{'layout':<8}{'agency':<8}{'year':<6}"
              f"{'flagged':<9}{'false errors':<14}seconds"]
     for name, r in by_system.items():
         c, m, f = r["cells"]["all"], r["meta"], r["findings"]
-        cells = f"{c['accuracy']} ({frac(c)})"
-        lines.append(f"{name:<14}{cells:<17}{r['sections']['f1']:<13}{frac(r['layout']):<8}{frac(m['agency']):<8}"
+        cells = f"{c['accuracy']:.4f} ({frac(c)})"
+        lines.append(f"{name:<14}{cells:<21}{r['sections']['f1']:<13}{frac(r['layout']):<8}{frac(m['agency']):<8}"
                      f"{frac(m['year']):<6}{frac(f, 'flagged', 'inconsistent'):<9}"
                      f"{frac(f, 'false_alarm_docs', 'consistent'):<14}{r['seconds']}")
     return "\n".join(lines)

@@ -387,3 +387,24 @@ def test_an_unnumbered_line_after_a_heading_is_no_sub_heading() -> None:
     got = decode_classes(text, p, LABELS)
     assert set(got[7:15]) == {"FUR"} and set(got[16:23]) == {"SUB"}
     assert set(decode_classes(text, p, LABELS, sub_off_mark=0.0)[7:15]) == {"SUB"}
+
+
+def test_run_together_text_turns_heading_only_at_a_number() -> None:
+    """A report run together on one line: the heading's words again right after it, inside prose
+    and within a section number's reach, stay prose however the model leans; the heading with its
+    number 六、 and the sub-heading with its （一） stay headings."""
+    import numpy as np
+
+    from models.decode import decode_classes
+    from models.labels import LABELS
+
+    text = "六、其他需要报告的事项本机关无其他需要报告的事项。（一）概况。正文"
+    lean = {"SEC": list(range(0, 11)) + list(range(15, 24)), "SUB": list(range(25, 31))}
+    p = np.full((len(text), len(LABELS)), 0.001)
+    p[:, LABELS.index("I-TXT")] = 0.9
+    for cls, where in lean.items():
+        p[where, LABELS.index(f"I-{cls}")] = 0.9
+        p[where, LABELS.index("I-TXT")] = 0.1
+    got = decode_classes(text, p, LABELS)
+    assert set(got[:11]) == {"SEC"} and set(got[11:25]) == {"TXT"} and set(got[25:31]) == {"SUB"}
+    assert "SEC" in decode_classes(text, p, LABELS, heading_entry=0.0)[15:24]

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from .equations import equations, holds
 from .flat import FlatText
+from .normalize import parse_number
 from .resolve import MISSING, Candidate, row_candidates
 from .schema import LAYOUTS, T4, Column, Row, TableSpec
 from .slots import Slot, read_slots, scan_values
@@ -454,3 +455,39 @@ def _infer_lost(out: ParsedTables, layout: str) -> None:
     if still:
         out.notes.append(Note("parse.lost_cells", "warning", still,
                               "the printed row has fewer values than columns and the arithmetic cannot place them"))
+    _settle_unreadable_rows(out)
+
+
+def _in_order(printed: list[str], values: list) -> bool:
+    """Whether the printed numbers appear, in order, among a row's values (empties skipped).
+
+    >>> _in_order(["32", "0", "∅", "0"], [32, 0, 0, 0, 0, 0, 32]), _in_order(["35", "0"], [32, 0, 32])
+    (True, False)
+    """
+    it = iter(values)
+    for raw in printed:
+        n = parse_number(raw) if raw != "∅" else None
+        if n is None:
+            continue
+        if not any(v == n for v in it):
+            return False
+    return True
+
+
+def _settle_unreadable_rows(out: ParsedTables) -> None:
+    """An unreadable row (a scan that lost most of a row's values) whose every cell the table's
+    other equations gave back is no broken arithmetic: when those values keep the row's own total
+    and hold its printed numbers in order, its error becomes a warning (the arithmetic rules still
+    check the row with the inferred values)."""
+    for i, n in enumerate(out.notes):
+        if not n.rule.endswith(".unsplittable") or n.severity != "error":
+            continue
+        cells = [out.cells.get(k) for k in n.cells]
+        if not all(c is not None and c.how == "inferred" for c in cells):
+            continue
+        values = [c.value for c in cells]
+        if _row_total_ok(n.rule.split(".")[0], values) and _in_order(n.found or [], values):
+            out.notes[i] = Note("parse.row_inferred", "warning", n.cells,
+                                f"{n.message.split(':')[0]}: only {n.found} could be read; every value was inferred "
+                                f"from the table's other equations ({values}), which agree with the row's total "
+                                "and its printed numbers", found=n.found)

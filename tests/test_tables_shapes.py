@@ -98,6 +98,21 @@ def test_row_with_missing_cell_is_inferred_when_arithmetic_forces_it():
         <= {"placed", "inferred"}
 
 
+def test_row_that_lost_most_values_is_inferred_and_is_no_arithmetic_error():
+    """A scan that kept 3 of a row's 7 values: the table's column sums give every value back, they
+    keep the row's total and its printed numbers, so the row is a warning, not broken arithmetic;
+    printed numbers the inferred row does not hold keep the error."""
+    rows = [lab + "\t" + "\t".join(map(str, v)) for lab, v in T3_ROWS_2021]
+    rows[2] = "(一)予以公开\t3\t1\t4"
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert [r.cells[f"t3.granted.{c}"] for c in ("natural_person", "commercial", "research", "total")] == [3, 1, 0, 4]
+    assert not [f for f in r.findings if f.severity == "error"]
+    assert any(f.rule == "parse.row_inferred" and f.severity == "warning" for f in r.findings)
+    rows[2] = "(一)予以公开\t3\t2\t4"
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert any(f.rule == "t3.unsplittable" and f.severity == "error" for f in r.findings)
+
+
 def test_row_with_extra_empty_cells_is_trimmed():
     rows = [lab + "\t" + "\t".join(map(str, v)) + "\t\t" for lab, v in T3_ROWS_2021]
     check(report(rows))

@@ -662,6 +662,27 @@ def assign_words(lines: Sequence[OcrLine], grids: Sequence[Grid]) -> tuple[list[
     return pieces, loose
 
 
+def glyph_grids(grids: Sequence[Grid], lines: Sequence[OcrLine], tol: float = 0.1) -> set[int]:
+    """Indexes of the grids that lie inside one line of text, top to bottom: the strokes of large
+    bold characters, not a table (a table's rules enclose its text; these sit within it).
+
+    >>> g = Grid([400.0, 440.0, 480.0, 520.0], [145.0, 179.0])
+    >>> t = Grid([100.0, 300.0, 500.0], [120.0, 190.0])
+    >>> sorted(glyph_grids([g, t], [OcrLine("上海市数据局2023年", (350.0, 132.0, 1300.0, 180.0), 1.0, [])]))
+    [0]
+    """
+    out = set()
+    for i, g in enumerate(grids):
+        x0, y0, x1, y1 = g.box
+        for line in lines:
+            lx0, ly0, lx1, ly1 = line.box
+            pad = tol * (ly1 - ly0)
+            if ly0 - pad <= y0 and y1 <= ly1 + pad and min(x1, lx1) - max(x0, lx0) >= 0.8 * (x1 - x0):
+                out.add(i)
+                break
+    return out
+
+
 @contextlib.contextmanager
 def timed(timings: dict[str, float] | None, key: str) -> Iterator[None]:
     """Add the seconds the block takes to ``timings[key]`` (nothing when ``timings`` is None)."""
@@ -698,7 +719,18 @@ def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout
         clean[rules > 0] = 255
         ink[rules > 0] = 0
     with timed(timings, "ocr"):
-        lines = recover_missed_numbers(backend.recognize(clean), ink, clean, backend, [g.box for g in grids])
+        lines = backend.recognize(clean)
+        glyphs = glyph_grids(grids, lines)
+        if glyphs:  # strokes of a large bold title taken for rules: read the page again with them
+            log.debug("page %d: %d grid(s) inside a line of text dropped", page_number, len(glyphs))
+            grids = [g for i, g in enumerate(grids) if i not in glyphs]
+            ink = binarize(gray)
+            rules = rule_mask(gray.shape, [r for g in grids for r in g.rules])
+            clean = image.copy()
+            clean[rules > 0] = 255
+            ink[rules > 0] = 0
+            lines = backend.recognize(clean)
+        lines = recover_missed_numbers(lines, ink, clean, backend, [g.box for g in grids])
     with timed(timings, "layout_model"):
         regions = layout_regions(image) if layout else []
     log.debug("page %d: skew %.2f°, %d ruled tables, %d OCR lines, layout %s", page_number, angle, len(grids),

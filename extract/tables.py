@@ -84,8 +84,34 @@ def _row_regex(row: Row) -> re.Pattern:
         if m.startswith("re:"):
             alts.append(m[3:])
         else:
-            alts.append(r"[ \n\x1f]*".join(re.escape(ch) for ch in m))
+            alts.append(_LABEL_GAP.join(re.escape(ch) for ch in m))
     return re.compile("|".join(f"(?:{a})" for a in alts))
+
+
+_LABEL_GAP = r"[ \n\x1f]*(?:[\d.,\x1e\x1d]+[ \n\x1f]+)*"
+"""What may stand between two characters of a printed label: line breaks and cell markers, and the row's
+own values where an unruled table wraps the label around them (``确认或重`` / ``14 10 0`` / ``新出具``)."""
+_INNER_NUMBER = re.compile(r"(?<=[ \n\x1f])\d[\d.,]*(?=[ \n\x1f\x1e\x1d])")
+
+
+def row_slots(text: str, row: Row, start: int, end: int, value_end: int) -> list[Slot]:
+    r"""The slots of a row whose label was matched at ``text[start:end]``: the values after the label,
+    after any values the label's lines were wrapped around.
+
+    >>> from extract.schema import LAYOUTS
+    >>> row = next(r for t in LAYOUTS["2021"].tables for r in t.rows if r.key == "rejected.confirm")
+    >>> t = "5.要求行政机关确认或重\n14 10 0 27 0 0 51\n新出具已获取信息\n"
+    >>> m = _row_regex(row).search(t)
+    >>> [x.raw for x in row_slots(t, row, m.start(), m.end(), len(t))]
+    ['14', '10', '0', '27', '0', '0', '51']
+    """
+    after = read_slots(text, end, value_end)
+    m = _row_regex(row).search(text, start, end)
+    inner = [n for n in _INNER_NUMBER.finditer(text, m.start(), m.end())] if m else []
+    if not inner:
+        return after
+    return [x for x in scan_values(text, inner[0].start(), inner[-1].end(), stop_at_text=False)
+            if x.kind == "num"] + after
 
 
 def _label_start(text: str, pos: int, number: int | None, lo: int) -> int:
@@ -132,7 +158,8 @@ def find_rows(text: str, spec: TableSpec, lo: int, hi: int) -> list[tuple[Row, i
         return hi
 
     # quality of each occurrence, reading values up to the next label occurrence of any row
-    qual = [[_quality(read_slots(text, e, next_start(e)), len(r.columns)) for _, _, e in o] for r, o in zip(rows, occ)]
+    qual = [[_quality(row_slots(text, r, ms, e, next_start(e)), len(r.columns)) for _, ms, e in o]
+            for r, o in zip(rows, occ)]
     # DP over rows: best[i][j] = best score with row i at occurrence j (strictly increasing positions)
     best: list[list[tuple[float, tuple | None]]] = []
     for i, o in enumerate(occ):
@@ -307,7 +334,7 @@ def _slots_by_row(text: str, spec: TableSpec, lo: int, hi: int,
     if by_position is not None:  # rows whose printed label matched no pattern: row key -> printed label
         by_position.update({row.key: text[s:e].replace("\x1f", " ").strip() for row, s, e, _ in found
                             if not _row_regex(row).search(text, s, e)})
-    slots = {row.key: read_slots(text, e, vend) for row, _, e, vend in found}
+    slots = {row.key: row_slots(text, row, s, e, vend) for row, s, e, vend in found}
     if spec.id != "t4":
         return slots
     # table 四 is grouped (label, header, values per group) or, most often, one row of 15

@@ -113,6 +113,15 @@ def test_row_that_lost_most_values_is_inferred_and_is_no_arithmetic_error():
     assert any(f.rule == "t3.unsplittable" and f.severity == "error" for f in r.findings)
 
 
+def test_label_wrapped_around_its_values_in_an_unruled_table():
+    """A borderless table prints a two-line label with its values vertically centred, so the text
+    layer reads label line, values, label line: the values are the row's."""
+    rows = [lab + " " + " ".join(map(str, v)) for lab, v in T3_ROWS_2021]
+    rows[2] = "(一)予以\n3 1 0 0 0 0 4\n公开"
+    rows[19] = "5.要求行政机关确认或重\n0 0 0 0 0 0 0\n新出具已获取信息"
+    check(report(rows))
+
+
 def test_row_with_extra_empty_cells_is_trimmed():
     rows = [lab + "\t" + "\t".join(map(str, v)) + "\t\t" for lab, v in T3_ROWS_2021]
     check(report(rows))

@@ -94,6 +94,39 @@ own values where an unruled table wraps the label around them (``确认或重`` 
 _INNER_NUMBER = re.compile(r"(?<=[ \n\x1f])\d[\d.,]*(?=[ \n\x1f\x1e\x1d])")
 
 
+_TAIL_GAP = r"[ \n\x1f\x1e\x1d]*(?:[(（][一二三四五六七][)）][ \n\x1f]*)?"
+
+
+@lru_cache(maxsize=None)
+def _tail_regex(rest: str) -> re.Pattern:
+    """The longest printed prefix of ``rest``, its characters apart by line breaks, cells or a group's
+    number (the group label column of an unruled table read into the same cell)."""
+    pat = ""
+    for ch in reversed(rest):
+        pat = f"(?:{_TAIL_GAP}{re.escape(ch)}{pat})?"
+    return re.compile(pat)
+
+
+def label_end(text: str, row: Row, start: int, end: int, hi: int) -> int:
+    r"""Where the printed label whose matched words are ``text[start:end]`` ends: over the rest of
+    the row's label when it follows, wrapped onto later lines or cells.
+
+    >>> from extract.schema import LAYOUTS
+    >>> row = next(r for t in LAYOUTS["2021"].tables for r in t.rows if r.key == "unable.not_held")
+    >>> t = "|1.本机关不掌握相关政府信|||\n|(四)息|38|0|52|".replace("|", "\x1f")  # cells as flattened
+    >>> m = _row_regex(row).search(t)
+    >>> t[label_end(t, row, m.start(), m.end(), len(t)):].replace("\x1f", "|")
+    '|38|0|52|'
+    """
+    core = re.sub(r"[\s\x1f\x1e\x1d\d.,]", "", text[start:end])
+    i = row.label.find(core) if core else -1
+    rest = row.label[i + len(core):] if i >= 0 else ""
+    if not rest:
+        return end
+    m = _tail_regex(rest).match(text, end, hi)
+    return m.end() if m else end
+
+
 def row_slots(text: str, row: Row, start: int, end: int, value_end: int) -> list[Slot]:
     r"""The slots of a row whose label was matched at ``text[start:end]``: the values after the label,
     after any values the label's lines were wrapped around.
@@ -145,7 +178,8 @@ def find_rows(text: str, spec: TableSpec, lo: int, hi: int) -> list[tuple[Row, i
     for row in rows:
         found = []
         for m in _row_regex(row).finditer(text, lo, hi):
-            found.append((_label_start(text, m.start(), row.number, lo), m.start(), m.end()))
+            found.append((_label_start(text, m.start(), row.number, lo), m.start(),
+                          label_end(text, row, m.start(), m.end(), hi)))
             if len(found) > 40:
                 break
         occ.append(found)

@@ -122,6 +122,14 @@ def test_label_wrapped_around_its_values_in_an_unruled_table():
     check(report(rows))
 
 
+def test_label_whose_last_line_shares_a_cell_with_its_group_number():
+    """An unruled scan's columns read into cells: the group label (四)无法提供 beside a two-line row
+    label puts (四) into the cell of the label's last line, before the values."""
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    rows[12] = "|1.本机关不掌握相关政府信||||||||\n|(四)息|1|0|0|0|0|0|1|"
+    check(report(rows))
+
+
 def test_row_with_extra_empty_cells_is_trimmed():
     rows = [lab + "\t" + "\t".join(map(str, v)) + "\t\t" for lab, v in T3_ROWS_2021]
     check(report(rows))

@@ -7,7 +7,7 @@ never change. Repairs, all conservative:
   lossless, so not reported as a change;
 * letters that look like digits, *between or next to real digits*: O/o/〇 (and C/c/D/Q, which a
   blurred 0 turns into on poor scans) → 0, l/I/|/丨 → 1 (``1O2`` → ``102``, ``l5`` → ``15``,
-  ``C0`` → ``00``); a lone ``O``/``o``/``C``… in a number cell → ``0``;
+  ``C0`` → ``00``), ∞ → 8 (``∞``, ``1∞``); a lone ``O``/``o``/``C``/``。``… in a number cell → ``0``;
 * stray marks: leading/trailing dots, commas, underscores, quotes (``_12.`` → ``12``), spaces
   inside the digits (``1 2`` → ``12``);
 * a lone ``一`` (or ``ー``, ``_``) is a printed dash (an empty cell), never the digit one → ``-``;
@@ -18,6 +18,8 @@ The caller lowers the cell's confidence when the text changed (e.g. ×0.8).
 Example:
     >>> fix_number("1O2"), fix_number("３２"), fix_number("一"), fix_number("其他"), fix_number("C")
     (('102', True), ('32', False), ('-', True), ('其他', False), ('0', True))
+    >>> fix_number("∞"), fix_number("1∞"), fix_number("。")
+    (('8', True), ('18', True), ('0', True))
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ import unicodedata
 
 _ZERO = "Oo〇оОCcDQ"   # Latin and Cyrillic o, ideographic zero; C D Q: a blurred 0 on a poor scan
 _ONE = "lI|丨ǀ"
+_EIGHT = "∞"  # PP-OCR reads a bold or blurred 8 as the infinity sign
+_LONE_ZERO = "。"  # a small blurred 0 alone in its cell
 _DASHES = {"—", "－", "-", "–", "―"}
 _DASH_LIKE = {"一", "ー", "_"}  # read where a dash was printed
 _UNIT = re.compile(r"(万元|元|件|条|个|项|%)$")
@@ -47,7 +51,7 @@ def looks_numeric(text: str) -> bool:
     t = unicodedata.normalize("NFKC", text).strip()
     if not t:
         return False
-    if t in _DASHES or t in _DASH_LIKE or t in tuple(_ZERO):
+    if t in _DASHES or t in _DASH_LIKE or t in tuple(_ZERO + _LONE_ZERO) or t in tuple(_EIGHT):
         return True
     return _digits_share(_UNIT.sub("", t)) >= 0.5
 
@@ -63,8 +67,10 @@ def fix_number(text: str) -> tuple[str, bool]:
         return text, False
     if stripped in _DASHES or stripped in _DASH_LIKE:
         return "-", stripped in _DASH_LIKE
-    if stripped in tuple(_ZERO):
+    if stripped in tuple(_ZERO + _LONE_ZERO):
         return "0", True
+    if stripped in tuple(_EIGHT):
+        return "8", True
     t = unicodedata.normalize("NFKC", stripped)
     t = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", t)  # thousands separators: lossless, not a repair
     before = t
@@ -79,6 +85,7 @@ def fix_number(text: str) -> tuple[str, bool]:
     for _ in range(2):
         core = re.sub(rf"(?<=\d)[{_ZERO}]|[{_ZERO}](?=\d)", "0", core)
         core = re.sub(rf"(?<=\d)[{re.escape(_ONE)}]|[{re.escape(_ONE)}](?=\d)", "1", core)
+        core = re.sub(rf"(?<=\d)[{_EIGHT}]|[{_EIGHT}](?=\d)", "8", core)
     fixed = sign + core + unit
     if not _NUMBER.match(sign + core):
         return text, False  # still not a number: leave the text as the OCR read it

@@ -331,7 +331,26 @@ def _visual_lines(parts: list[tuple[Box, str, float]]) -> list[list[tuple[Box, s
                 last.append(p)
                 continue
         rows.append([p])
-    return [sorted(r, key=lambda p: p[0][0]) for r in rows]
+    return [_left_to_right(r) for r in rows]
+
+
+def _left_to_right(row: list[tuple[Box, str, float]]) -> list[tuple[Box, str, float]]:
+    """A visual line's pieces left to right, except that pieces stacked in one column (the two lines
+    of a label wrapped around its row's values, which joined them into one visual line) go top first.
+
+    >>> row = [((100, 30, 300, 50), "新出具已获取信息", 1.0), ((400, 15, 600, 35), "14 10", 1.0),
+    ...        ((101, 0, 330, 20), "5.要求行政机关确认或重", 1.0)]
+    >>> [t for _, t, _ in _left_to_right(row)]
+    ['5.要求行政机关确认或重', '新出具已获取信息', '14 10']
+    """
+    out: list[tuple[Box, str, float]] = []
+    for p in sorted(row, key=lambda p: p[0][0]):
+        i = len(out)
+        while i and abs(out[i - 1][0][0] - p[0][0]) < 0.5 * (p[0][3] - p[0][1]) and p[0][3] <= out[i - 1][0][1] + 0.3 * (
+                p[0][3] - p[0][1]):
+            i -= 1  # same left edge, and above the piece before: the upper line of a stack
+        out.insert(i, p)
+    return out
 
 
 def _union(boxes: Iterable[Box]) -> Box:
@@ -481,13 +500,18 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
         return max(0, min(len(edges) - 2, bisect.bisect_right(edges, x) - 1))
 
     cells: list[Cell] = []
+    joined: set[int] = set()  # cells holding several runs: each run was repaired on its own
     for r, row in enumerate(rows):
         taken: dict[int, Cell] = {}
         for bx, text, conf in row:
             c0, c1 = col(bx[0] + 2), col(bx[2] - 2)
-            if c0 in taken:
-                prev = taken[c0]
-                prev.text, prev.confidence = squeeze(prev.text + " " + text), min(prev.confidence, conf)
+            if c0 in taken:  # two runs apart by a gap in one column: keep them apart (392 5 0, not 39250)
+                prev, part = taken[c0], Cell(text=text, row=r, col=c0, box=bx, confidence=conf)
+                if id(prev) not in joined:
+                    _number_hygiene(prev)
+                    joined.add(id(prev))
+                _number_hygiene(part)
+                prev.text, prev.confidence = squeeze(prev.text + " " + part.text), min(prev.confidence, part.confidence)
                 continue
             cell = Cell(text=text, row=r, col=c0, col_span=max(1, c1 - c0 + 1), box=bx, confidence=round(conf, 4))
             for c in range(c0, c0 + cell.col_span):
@@ -498,7 +522,8 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
             if c not in taken:
                 cells.append(Cell(text="", row=r, col=c, box=(edges[c], top, edges[c + 1], bottom)))
     for cell in cells:
-        _number_hygiene(cell)
+        if id(cell) not in joined:
+            _number_hygiene(cell)
     cells = _drop_idle_columns(cells)
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(cells=cells, page=page_number, box=_union(c.box for c in cells))
@@ -597,6 +622,26 @@ def _page_number(line: OcrLine, page_height: float, others: Sequence[OcrLine]) -
     if not _PAGE_NO.match(line.text) or page_height * EDGE_BAND < (y0 + y1) / 2 < page_height * (1 - EDGE_BAND):
         return False
     return not any(o is not line and o.box[1] < y1 and o.box[3] > y0 for o in others)
+
+
+_CHROME = re.compile(r"\d{1,4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}:\d{2}|https?:|www\.|\.html?\b|^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
+
+
+def _edge_chrome(line: OcrLine, page_height: float, others: Sequence[OcrLine]) -> bool:
+    """A browser's print header or footer (date and time, page title, URL, ``2/3``) in the top or
+    bottom edge band: the line itself, or any line on its row, reads as one. Not a table's row,
+    though CDLA's table region often reaches it on a page a table runs onto.
+
+    >>> a = OcrLine("2024/1/7 13:11", (50.0, 30.0, 230.0, 60.0), 1.0)
+    >>> b = OcrLine("某局2019年政府信息公开工作年度报告", (600.0, 32.0, 1000.0, 62.0), 1.0)
+    >>> c = OcrLine("规章", (100.0, 1200.0, 160.0, 1230.0), 1.0)
+    >>> [_edge_chrome(x, 2339.0, [a, b, c]) for x in (a, b, c)]
+    [True, True, False]
+    """
+    y0, y1 = line.box[1], line.box[3]
+    if page_height * EDGE_BAND < (y0 + y1) / 2 < page_height * (1 - EDGE_BAND):
+        return False
+    return any(_CHROME.search(o.text) for o in others if o.box[1] < y1 and o.box[3] > y0)
 
 
 def _mark_page_furniture(page: Page, regions: list[tuple[str, Box]]) -> None:
@@ -746,7 +791,8 @@ def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout
         if name != "table" or any(_overlap(region, t.box) > 0.3 for t in tables):
             continue
         inside = [l for l in loose if _inside(_center(l.box), region)]
-        inside = sorted((l for l in inside if not _page_number(l, h, inside)), key=lambda l: l.box[1])
+        inside = sorted((l for l in inside if not _page_number(l, h, inside) and not _edge_chrome(l, h, inside)),
+                        key=lambda l: l.box[1])
         for part in split_at_headings(inside):
             table = table_from_alignment(part, region, page_number)
             if table is not None:

@@ -658,3 +658,29 @@ def test_unruled_region_is_cut_at_a_heading_and_keeps_its_page_number_out(monkey
     assert [t.grid() for t in page.tables] == [[["规章", "3", "1"], ["文件", "2", "5"]],
                                                [["维持", "纠正", "其他", "审结", "总计"], ["0"] * 5]]
     assert [(s.text, s.role) for s in page.segments] == [("四、行政复议情况", "body"), ("- 4 -", "furniture")]
+
+
+def test_unruled_values_that_share_a_column_stay_apart():
+    """A table that runs onto a new page with one value column below its first row: that row's
+    three values fall into one column and must stay three numbers (392 5 0, not 39250)."""
+    from extract.scan import table_from_alignment
+    lines = [_line("行政规范性文件", 100, 0), _line("392", 620, 0), _line("5", 820, 0), _line("0", 980, 0)]
+    for i, (label, v) in enumerate([("行政许可", "0"), ("行政处罚", "1"), ("行政强制", "0"), ("其他", "7")]):
+        lines += [_line(label, 100, 50 * (i + 1)), _line(v, 620, 50 * (i + 1))]
+    table = table_from_alignment(lines, (0, 0, 1200, 400))
+    assert table is not None and table.grid()[0][1:] == ["392 5 0"]
+
+
+def test_browser_print_header_stays_out_of_an_unruled_table(monkeypatch):
+    """The date line and page title a browser prints at the top of a page, inside CDLA's table
+    region of a table that runs onto the page, are furniture, not a row whose date gives a value."""
+    import extract.scan as scan
+    img = Image.new("L", (1000, 1400), 255)
+    ImageDraw.Draw(img).rectangle((100, 300, 400, 324), fill=0)  # ink, so the page is not blank
+    lines = [_line("2024/1/7 13:11", 40, 30, step=12), _line("某局2019年政府信息公开工作年度报告", 400, 30, step=12)]
+    lines += [_line("规章", 100, 300), _line("3", 400, 300), _line("1", 600, 300),
+              _line("文件", 100, 350), _line("2", 400, 350), _line("5", 600, 350)]
+    monkeypatch.setattr(scan, "layout_regions", lambda image: [("table", (20.0, 20.0, 950.0, 400.0))])
+    page = scan.ocr_page(np.asarray(img.convert("RGB")), 1, FakeBackend(lines))
+    assert [t.grid() for t in page.tables] == [[["规章", "3", "1"], ["文件", "2", "5"]]]
+    assert [s.text for s in page.segments] == ["2024/1/7 13:11 某局2019年政府信息公开工作年度报告"]

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 from .flat import _PAGE_NUMBER, FlatText
-from .schema import HEADING_VARIANTS, SECTIONS
+from .schema import HEADING_VARIANTS, LAYOUTS, SECTIONS
 from .sections import Heading, find_sections
 
 _BREAK = " \t\n\u3000\x1f\x1e\x1d"
@@ -38,6 +39,13 @@ _TITLE = re.compile(r"(政府信息公开|政务公开).{0,12}(年度|年)?报�
 
 def _structure(text: str) -> bool:
     return bool(_TITLE.search(text) or find_sections(text))
+
+
+@lru_cache(maxsize=1)
+def _row_label() -> re.Pattern:
+    """Any table row's label words of either layout (予以公开, 总计, 行政许可 …)."""
+    words = {m for lay in LAYOUTS.values() for t in lay.tables for r in t.rows for m in r.match if not m.startswith("re:")}
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
 def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[int, int]]:
@@ -53,7 +61,8 @@ def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[in
         fur = [i for i in idx if classes[i] == "FUR"]
         if not fur or o.kind == "cell" or _NUMBER.match(text) or _structure(text):
             continue  # the model never removes a table cell, a bare number, a heading or the title
-        if len(fur) >= UNIT_SHARE * len(idx) and sum(conf[i] for i in fur) / len(fur) >= UNIT_CONF:
+        row = bool(_row_label().search(text)) and any(ch.isdigit() for ch in text)  # nor a table's row as a line
+        if not row and len(fur) >= UNIT_SHARE * len(idx) and sum(conf[i] for i in fur) / len(fur) >= UNIT_CONF:
             out.append((a, b))
             continue
         i = a
@@ -64,7 +73,8 @@ def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[in
             j = i
             while j < b and classes[j] == "FUR":
                 j += 1
-            if j - i >= RUN_LEN and min(conf[i:j]) >= RUN_CONF:
+            if j - i >= RUN_LEN and min(conf[i:j]) >= RUN_CONF and not (
+                    row and (flat.text[i:j].isdigit() or _row_label().search(flat.text, i, j))):
                 out.append((i, j))
             i = j
     return out

@@ -110,6 +110,17 @@ def test_drop_furniture_keeps_rule_structure_and_cuts_model_debris():
     assert "打印本页" in low.text
 
 
+def test_model_never_drops_a_table_row_printed_as_a_line():
+    """An unruled table's last row at a page's foot, among the browser's footer lines, which the
+    model calls furniture: the row (a row label and numbers) stays; the footer line goes."""
+    o = lambda s: Origin(1, "segment", None, s, 1.0)  # noqa: E731
+    row, foot = "(七)总计 270 0 149 590\n", "https://www.example.gov.cn/art_1.html 2/3\n"
+    flat = FlatText(row + foot, [0, len(row)], [o((0, 1)), o((1, 2))])
+    classes = ["FUR" if ch not in " \n" else "O" for ch in row + foot]
+    kept, _, _ = drop_furniture(flat, classes, np.full(len(row + foot), 0.99))
+    assert kept.text == row
+
+
 def test_rescue_headings_from_sec_labels():
     text = "一、总体情况\n正文。\n=、主动公开政府信息情况\n表\n三、收到和处理政府信息公开申请情况\n"
     found = find_sections(text)

@@ -130,6 +130,21 @@ def test_label_whose_last_line_shares_a_cell_with_its_group_number():
     check(report(rows))
 
 
+def test_group_label_wrapped_under_a_row_is_not_the_row_3_other():
+    """(六)其他处理 wrapped beside 2.申请人逾期未按收费…: the row's last value 23 before the next
+    line's 其他处 is no "3.其他" label (…2 / 3.其他), so the row keeps its total."""
+    data = [(lab, list(v)) for lab, v in T3_ROWS_2021]
+    for i in (0, 23):  # 本年新收 and (七)总计 gain the 23 applications
+        data[i][1][2] += 23
+        data[i][1][6] += 23
+    rows = [lab + " " + " ".join(map(str, v)) for lab, v in data]
+    rows[21] = "2.申请人逾期未按收费通知\n(六)要求缴纳费用、行政机关不 0 0 23 0 0 0 23\n其他处再处理其政府信息公开申请\n理"
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert [r.cells[f"t3.other.no_fee.{c}"] for c in ("research", "total")] == [23, 23]
+    assert r.cells["t3.other.other.total"] == 0
+    assert not [f for f in r.findings if f.severity == "error"]
+
+
 def test_row_with_extra_empty_cells_is_trimmed():
     rows = [lab + "\t" + "\t".join(map(str, v)) + "\t\t" for lab, v in T3_ROWS_2021]
     check(report(rows))

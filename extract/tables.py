@@ -140,7 +140,9 @@ def row_slots(text: str, row: Row, start: int, end: int, value_end: int) -> list
     """
     after = read_slots(text, end, value_end)
     m = _row_regex(row).search(text, start, end)
-    inner = [n for n in _INNER_NUMBER.finditer(text, m.start(), m.end())] if m else []
+    # numbers between the label's own characters (not the item number 3. that opens a pattern)
+    first = next((i for i in range(m.start(), m.end()) if "\u4e00" <= text[i] <= "\u9fff"), None) if m else None
+    inner = list(_INNER_NUMBER.finditer(text, first, m.end())) if first is not None else []
     if not inner:
         return after
     return [x for x in scan_values(text, inner[0].start(), inner[-1].end(), stop_at_text=False)

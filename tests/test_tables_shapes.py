@@ -145,6 +145,21 @@ def test_group_label_wrapped_under_a_row_is_not_the_row_3_other():
     assert not [f for f in r.findings if f.severity == "error"]
 
 
+def test_item_number_apart_from_its_label_is_no_value():
+    """OCR spaces the item number from its words (``3. 其他``): the 3 opens the label, it is not one
+    of the row's values (with it, a row that breaks its total could be read two ways)."""
+    data = [(lab, list(v)) for lab, v in T3_ROWS_2021]
+    for i in (0, 23):  # 本年新收 and (七)总计 take the row's applications
+        data[i][1][0] += 55
+        data[i][1][4] += 10
+        data[i][1][6] += 68
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in data]
+    rows[22] = "3. 其他|55|0|0|0|10|0|68|"  # a row that breaks its own total: read as printed, flagged
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert [r.cells[f"t3.other.other.{c}"] for c in ("natural_person", "legal_service", "total")] == [55, 10, 68]
+    assert "t3.row_total.other.other" in [f.rule for f in r.findings if f.severity == "error"]
+
+
 def test_row_with_extra_empty_cells_is_trimmed():
     rows = [lab + "\t" + "\t".join(map(str, v)) + "\t\t" for lab, v in T3_ROWS_2021]
     check(report(rows))

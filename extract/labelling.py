@@ -48,9 +48,19 @@ def _row_label() -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
+_TITLE_TAIL = re.compile(r"\s*(?:19|20)\d{2}\s*年")
+
+
+def _title_head(text: str, following: str) -> bool:
+    """The agency's name on its own line above the rest of a title (``某局`` / ``2021年…年度报告``)."""
+    return len(text) <= 30 and not re.search(r"[。，,；;：:]", text) and bool(
+        _TITLE_TAIL.match(following) and _TITLE.search(following))
+
+
 def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[int, int]]:
     out = []
-    for (a, b), o in zip(flat.units(), flat.origins):
+    units = flat.units()
+    for k, ((a, b), o) in enumerate(zip(units, flat.origins)):
         text = flat.text[a:b].strip(_BREAK)
         if o.role != "body" or (len(text) < 16 and _PAGE_NUMBER.match(text)):
             out.append((a, b))
@@ -59,7 +69,8 @@ def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[in
         if not idx:
             continue
         fur = [i for i in idx if classes[i] == "FUR"]
-        if not fur or o.kind == "cell" or _NUMBER.match(text) or _structure(text):
+        following = flat.text[units[k + 1][0]:units[k + 1][1]].strip(_BREAK) if k + 1 < len(units) else ""
+        if not fur or o.kind == "cell" or _NUMBER.match(text) or _structure(text) or _title_head(text, following):
             continue  # the model never removes a table cell, a bare number, a heading or the title
         row = bool(_row_label().search(text)) and any(ch.isdigit() for ch in text)  # nor a table's row as a line
         if not row and len(fur) >= UNIT_SHARE * len(idx) and sum(conf[i] for i in fur) / len(fur) >= UNIT_CONF:

@@ -121,6 +121,17 @@ def test_model_never_drops_a_table_row_printed_as_a_line():
     assert kept.text == row
 
 
+def test_model_never_drops_the_agency_line_of_a_title_wrapped_in_two():
+    """A title printed over two lines, the agency alone on the first: the model calls that short
+    line furniture, but it is the title's head (the agency the report names)."""
+    o = lambda s: Origin(1, "segment", None, s, 1.0)  # noqa: E731
+    head, tail = "昆区交通运输局\n", "2021年政府信息公开工作年度报告\n"
+    flat = FlatText(head + tail, [0, len(head)], [o((0, 1)), o((1, 2))])
+    classes = ["FUR"] * (len(head) - 1) + ["O"] + ["TXT"] * (len(tail) - 1) + ["O"]
+    kept, _, _ = drop_furniture(flat, classes, np.full(len(head + tail), 0.99))
+    assert kept.text == head + tail
+
+
 def test_rescue_headings_from_sec_labels():
     text = "一、总体情况\n正文。\n=、主动公开政府信息情况\n表\n三、收到和处理政府信息公开申请情况\n"
     found = find_sections(text)

@@ -139,12 +139,16 @@ def row_slots(text: str, row: Row, start: int, end: int, value_end: int) -> list
     ['14', '10', '0', '27', '0', '0', '51']
     """
     after = read_slots(text, end, value_end)
-    m = _row_regex(row).search(text, start, end)
+    m = None
+    for m in _row_regex(row).finditer(text, start, end):  # the last: the one the label's range ends with
+        pass
     # numbers between the label's own characters (not the item number 3. that opens a pattern)
     first = next((i for i in range(m.start(), m.end()) if "\u4e00" <= text[i] <= "\u9fff"), None) if m else None
     inner = list(_INNER_NUMBER.finditer(text, first, m.end())) if first is not None else []
     if not inner:
         return after
+    if not any(x.kind == "num" for x in after):
+        after = []  # the empty cells beside the label's last line: the row's values were inside it
     return [x for x in scan_values(text, inner[0].start(), inner[-1].end(), stop_at_text=False)
             if x.kind == "num"] + after
 

@@ -160,6 +160,19 @@ def test_item_number_apart_from_its_label_is_no_value():
     assert "t3.row_total.other.other" in [f.rule for f in r.findings if f.severity == "error"]
 
 
+def test_label_wrapped_around_its_values_with_empty_cells_on_each_line():
+    """An unruled scan read into cells: the label's first line, its values, its last word, each line
+    with the row's other cells empty (\x1e). The values inside the label are the row's, not the empty
+    cells beside its last word, though a shorter key (其他法律行政) matched the first line alone."""
+    from extract.tables import find_rows, row_slots
+    cells = lambda vs: "\x1f" + "\x1f".join(vs) + "\x1f"  # noqa: E731
+    empty7, zeros = cells(["\x1e"] * 7), cells("0" * 7)
+    text = ("1.属于国家秘密" + zeros + "\n2.其他法律行政法规禁止公" + empty7 + "\n\x1e" + cells("5000005") + "\n"
+            "\x1e\x1f开" + empty7 + "\n3.危及“三安全一稳定”" + zeros + "\n")
+    found = {row.key: row_slots(text, row, s, e, v) for row, s, e, v in find_rows(text, LAYOUTS["2021"].table("t3"), 0, len(text))}
+    assert [x.raw for x in found["denied.law_forbidden"]] == list("5000005")
+
+
 def test_row_with_extra_empty_cells_is_trimmed():
     rows = [lab + "\t" + "\t".join(map(str, v)) + "\t\t" for lab, v in T3_ROWS_2021]
     check(report(rows))

@@ -707,6 +707,16 @@ def assign_words(lines: Sequence[OcrLine], grids: Sequence[Grid]) -> tuple[list[
     return pieces, loose
 
 
+def erase_rules(image: np.ndarray, ink: np.ndarray, grids: Sequence[Grid]) -> tuple[np.ndarray, np.ndarray]:
+    """Copies of the page's ink and of the page with the grids' rules taken out (what OCR reads)."""
+    ink = ink.copy()
+    rules = rule_mask(ink.shape, [r for g in grids for r in g.rules])
+    clean = image.copy()
+    clean[rules > 0] = 255
+    ink[rules > 0] = 0
+    return ink, clean
+
+
 def glyph_grids(grids: Sequence[Grid], lines: Sequence[OcrLine], tol: float = 0.1) -> set[int]:
     """Indexes of the grids that lie inside one line of text, top to bottom: the strokes of large
     bold characters, not a table (a table's rules enclose its text; these sit within it).
@@ -757,23 +767,16 @@ def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout
             return page
         image, angle = deskew(np.ascontiguousarray(image[:, :, :3]))
         gray = to_gray(image)
-        ink = binarize(gray)
-        grids = find_grids(*ruling_masks(ink))
-        rules = rule_mask(gray.shape, [r for g in grids for r in g.rules])
-        clean = image.copy()
-        clean[rules > 0] = 255
-        ink[rules > 0] = 0
+        page_ink = binarize(gray)
+        grids = find_grids(*ruling_masks(page_ink))
+        ink, clean = erase_rules(image, page_ink, grids)
     with timed(timings, "ocr"):
         lines = backend.recognize(clean)
         glyphs = glyph_grids(grids, lines)
         if glyphs:  # strokes of a large bold title taken for rules: read the page again with them
             log.debug("page %d: %d grid(s) inside a line of text dropped", page_number, len(glyphs))
             grids = [g for i, g in enumerate(grids) if i not in glyphs]
-            ink = binarize(gray)
-            rules = rule_mask(gray.shape, [r for g in grids for r in g.rules])
-            clean = image.copy()
-            clean[rules > 0] = 255
-            ink[rules > 0] = 0
+            ink, clean = erase_rules(image, page_ink, grids)
             lines = backend.recognize(clean)
         lines = recover_missed_numbers(lines, ink, clean, backend, [g.box for g in grids])
     with timed(timings, "layout_model"):

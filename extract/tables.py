@@ -385,7 +385,28 @@ def _slots_by_row(text: str, spec: TableSpec, lo: int, hi: int,
     head = re.search(r"结果维持|结果纠正|尚未审结", text[lo:hi])
     if head:  # numbers before the header are narrative
         values = [s for s in values if s.start >= lo + head.start()]
+    value_lines = _value_lines(text, lo, hi)
+    if value_lines:  # a table's row of values: the empty cells of its header's lines are not values
+        values = [s for s in values if any(a <= s.start < b for a, b in value_lines)]
     return {ALL_T4: values} if values else {}
+
+
+def _value_lines(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    r"""``(start, end)`` of the lines in ``text[lo:hi]`` that hold nothing but cells of values, a number
+    among them (表四's row under a header stacked over several lines of cells).
+
+    >>> t = "结果\x1f尚未\x1f\x1e\x1f\n维持\x1f审结\x1f\x1e\x1f\n5\x1f\x1e\x1f7\x1f\n"
+    >>> [t[a:b] for a, b in _value_lines(t, 0, len(t))]
+    ['5\x1f\x1e\x1f7\x1f']
+    """
+    out, a = [], lo
+    for line in text[lo:hi].split("\n"):
+        b = a + len(line)
+        cells = [c.strip() for c in line.split("\x1f") if c.strip()]
+        if cells and all(re.fullmatch(r"[\d.,\x1e-]+", c) for c in cells) and any(c[0].isdigit() for c in cells):
+            out.append((a, b))
+        a = b + 1
+    return out
 
 
 ALL_T4 = "*"

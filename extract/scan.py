@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 import cv2
 import numpy as np
 
+from .columns import header_bounds
 from .document import Box, Cell, Page, Segment, Table
 from .ocr import OcrBackend, OcrLine, OcrUnavailable, OcrWord, adopt_library_logs
 from .ocr.hygiene import fix_number, looks_numeric
@@ -468,14 +469,14 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
     if len(tokens) < 4:
         return None
     heights = [t[0][3] - t[0][1] for t in tokens]
-    rows = _visual_lines(tokens)
-    if len(rows) < 2 or sum(len(r) >= 2 for r in rows) < max(2, len(rows) / 2):
-        return None  # running text, not rows of cells
-    x0 = int(min(t[0][0] for t in tokens))
-    cover = np.zeros(int(max(t[0][2] for t in tokens)) - x0 + 2, np.int32)
+    rows = _centred_values(_visual_lines(tokens))
     # columns are where the values stand: a header's words, stacked in two lines or run
     # together by the detector, would close the gaps between them
     data = [r for r in rows if len(r) >= 2 and any(looks_numeric(t) for _, t, _ in r)]
+    if len(rows) < 2 or (sum(len(r) >= 2 for r in rows) < max(2, len(rows) / 2) and len(data) < 3):
+        return None  # running text, not rows of cells (a table's end, all labels and few values, is rows)
+    x0 = int(min(t[0][0] for t in tokens))
+    cover = np.zeros(int(max(t[0][2] for t in tokens)) - x0 + 2, np.int32)
     basis = data if data else rows
     for row in basis:
         seen = np.zeros_like(cover, dtype=bool)
@@ -484,14 +485,17 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
         cover += seen
     gap = cover <= (len(basis) // 5 if data else max(1, len(rows) // 5))
     min_gap = 0.5 * float(np.median(heights))
-    bounds, start = [], None
+    gaps, start = [], None
     for i, g in enumerate(np.append(gap, False)):
         if g and start is None:
             start = i
         elif not g and start is not None:
-            if i - start >= min_gap and start > 0 and i < len(cover) - 1:
-                bounds.append(x0 + (start + i) / 2)
+            if i - start >= min_gap and start > 0:
+                gaps.append((float(x0 + start), float(x0 + i), i >= len(cover) - 1))
             start = None
+    # header text over columns no row fills (科研机构 and 社会公益组织 left empty) opens them
+    header = [(bx[0], bx[2]) for r in rows if not any(looks_numeric(t) for _, t, _ in r) for bx, _, _ in r] if data else []
+    bounds, opened = header_bounds(gaps, header, float(np.median(heights)))
     if not bounds:
         return None
     edges = [float(x0)] + bounds + [float(x0 + len(cover))]
@@ -524,9 +528,41 @@ def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int
     for cell in cells:
         if id(cell) not in joined:
             _number_hygiene(cell)
-    cells = _drop_idle_columns(cells)
+    cells = _drop_idle_columns(cells, keep={col(x) for x in opened})
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(cells=cells, page=page_number, box=_union(c.box for c in cells))
+
+
+def _centred_values(rows: list[list[tuple[Box, str, float]]]) -> list[list[tuple[Box, str, float]]]:
+    """Rows with a row of values that stands alone between two lines of one label (a cell centred
+    vertically beside a label wrapped in two lines) joined to the label's first line, as an OCR
+    detector joins them: the label's row then holds its values.
+
+    >>> r = lambda y, *ps: [((x, y, x + 10 * len(t), y + 10), t, 1.0) for x, t in ps]
+    >>> rows = [r(0, (0, "部分公开(只计这一")), r(6, (200, "3"), (300, "0")), r(12, (0, "情形)")), r(30, (0, "规章"), (200, "5"))]
+    >>> [[t for _, t, _ in row] for row in _centred_values(rows)]
+    [['部分公开(只计这一', '3', '0'], ['情形)'], ['规章', '5']]
+    """
+    def words(r: list[tuple[Box, str, float]]) -> bool:
+        return not any(looks_numeric(t) for _, t, _ in r)
+
+    out: list[list[tuple[Box, str, float]]] = []
+    for i, row in enumerate(rows):
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        nums = [p for p in row if looks_numeric(p[1])]
+        if out and nxt and nums and words(out[-1]) and words(nxt):
+            prev = out[-1]
+            top, bottom = min(b[1] for b, _, _ in nums), max(b[3] for b, _, _ in nums)
+            left = min(b[0] for b, _, _ in prev)
+            # beside the values only a group label of a column left of the row's own label (三、)
+            if all(b[2] <= left for b, t, _ in row if not looks_numeric(t)) \
+                    and max(b[3] for b, _, _ in prev) > top - 0.5 * (bottom - top) \
+                    and min(b[1] for b, _, _ in nxt) < bottom + 0.5 * (bottom - top) \
+                    and max(b[2] for b, _, _ in prev) < min(b[0] for b, _, _ in nums):
+                out[-1] = _left_to_right(prev + row)
+                continue
+        out.append(row)
+    return out
 
 
 def split_at_headings(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
@@ -550,11 +586,12 @@ def split_at_headings(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
     return [p for p in parts if p]
 
 
-def _drop_idle_columns(cells: list[Cell]) -> list[Cell]:
+def _drop_idle_columns(cells: list[Cell], keep: Iterable[int] = ()) -> list[Cell]:
     """Without rules, a gap in a header that spans several columns can open a column that
     no row of numbers uses; its empty cells would read as printed empty values. Drop the
     empty cells of a column that at most one of (at least five) rows of numbers prints into
-    (the one: 表四's row of 15 values, when the region runs on into it)."""
+    (the one: 表四's row of 15 values, when the region runs on into it). Columns in ``keep``
+    (opened by their own header, :mod:`extract.columns`) stay."""
     rows: dict[int, list[Cell]] = {}
     for c in cells:
         rows.setdefault(c.row, []).append(c)
@@ -562,7 +599,7 @@ def _drop_idle_columns(cells: list[Cell]) -> list[Cell]:
     if len(data) < 5:
         return cells
     uses = Counter(col for r in data for col in {k for c in r if c.text for k in range(c.col, c.col + c.col_span)})
-    idle = {c.col for c in cells if not c.text and uses[c.col] <= 1}
+    idle = {c.col for c in cells if not c.text and uses[c.col] <= 1} - set(keep)
     return [c for c in cells if c.text or c.col not in idle]
 
 
@@ -790,12 +827,30 @@ def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout
         for table in tables:
             reread_inked_cells(table, clean, backend)
 
-    for name, region in regions:  # a table the layout model sees but that has no rules
-        if name != "table" or any(_overlap(region, t.box) > 0.3 for t in tables):
+    unruled, loose = unruled_tables(loose, regions, h, page_number, tables)
+    tables += unruled
+    page.segments = _segments_of([(l.box, l.text, l.confidence) for l in loose], page_number)
+    _mark_page_furniture(page, regions)
+    page.tables = tables
+    for i, block in enumerate(sorted([*page.segments, *page.tables], key=lambda b: b.box[1])):
+        block.order = i
+    return page
+
+
+def unruled_tables(lines: Sequence[OcrLine], regions: Sequence[tuple[str, Box]], page_height: float, page_number: int,
+                   ruled: Sequence[Table] = ()) -> tuple[list[Table], list[OcrLine]]:
+    """Tables without rules in the layout model's table regions (or figure regions: CDLA sometimes
+    calls an unruled table a figure; :func:`table_from_alignment` tells rows of cells from a
+    picture's caption), from how ``lines`` line up; returns them and the lines left over.
+    Regions that overlap a ``ruled`` table are skipped. Boxes may be in any unit (pixels, points)."""
+    tables: list[Table] = []
+    loose = list(lines)
+    for name, region in regions:
+        if name not in ("table", "figure") or any(_overlap(region, t.box) > 0.3 for t in [*ruled, *tables]):
             continue
         inside = [l for l in loose if _inside(_center(l.box), region)]
-        inside = sorted((l for l in inside if not _page_number(l, h, inside) and not _edge_chrome(l, h, inside)),
-                        key=lambda l: l.box[1])
+        inside = sorted((l for l in inside if not _page_number(l, page_height, inside)
+                         and not _edge_chrome(l, page_height, inside)), key=lambda l: l.box[1])
         for part in split_at_headings(inside):
             table = table_from_alignment(part, region, page_number)
             if table is not None:
@@ -803,13 +858,7 @@ def ocr_page(image: np.ndarray, page_number: int, backend: OcrBackend, *, layout
                           table.n_cols)
                 tables.append(table)
                 loose = [l for l in loose if l not in part]
-
-    page.segments = _segments_of([(l.box, l.text, l.confidence) for l in loose], page_number)
-    _mark_page_furniture(page, regions)
-    page.tables = tables
-    for i, block in enumerate(sorted([*page.segments, *page.tables], key=lambda b: b.box[1])):
-        block.order = i
-    return page
+    return tables, loose
 
 
 def _overlap(a: Box, b: Box) -> float:

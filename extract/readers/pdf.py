@@ -27,6 +27,7 @@ import unicodedata
 from collections import Counter
 from typing import Any, Iterator
 
+import numpy as np
 import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -41,6 +42,7 @@ MAX_BAD_GLYPHS = 0.3       # share of (cid:NN) / private-use / U+FFFD glyphs tha
 REPEAT_BAND = 0.06         # top/bottom share of the page where repeated lines are headers/footers
 PAGE_NO_BAND = 0.12        # page numbers: GB/T 9704 prints them ~9% above the bottom edge
 OCR_DPI = 200              # pages without a text layer are rendered at this resolution for OCR
+LAYOUT_DPI = OCR_DPI       # pages with rows of numbers but no rules: rendered for the layout model as a scan is
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                                   "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 _PAGE_NO = re.compile(r"^(?:[-—–－一_·•\s]*\d{1,4}[-—–－一_·•\s]*|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?"
@@ -201,6 +203,8 @@ def _read_page(page: Any, number: int, order: Iterator[int]) -> Page:
             table.page = number
             blocks.append((table.box[1], table))
             free = [c for c in free if not _inside(c, found.bbox)] + left
+    unruled, free = _unruled_tables(page, number, free, [b for _, b in blocks])
+    blocks += [(t.box[1], t) for t in unruled]
     for line in _lines(free):
         text = _line_text(line)
         if text:
@@ -210,6 +214,51 @@ def _read_page(page: Any, number: int, order: Iterator[int]) -> Page:
     for _, block in sorted(blocks, key=lambda b: b[0]):
         block.order = next(order)
         (out.tables if isinstance(block, Table) else out.segments).append(block)
+    return out
+
+
+_VALUE_RUN = re.compile(r"\S\s{1,}[-−]?\d[\d,.]*\s*$")
+
+
+def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]) -> tuple[list[Table], list[dict]]:
+    """Tables printed without rules, read like an unruled scan (:func:`extract.scan.unruled_tables`)
+    from the characters' own boxes inside the layout model's regions, and the chars left over.
+
+    The page is rendered and given to the layout model only when at least three of its lines
+    end in a number set apart from their text (rows of a table); a page of prose costs nothing.
+    Without the layout model the lines stay lines, as before."""
+    from ..ocr import OcrLine, OcrUnavailable, OcrWord
+    from ..scan import layout_regions, unruled_tables
+
+    lines = [(line, _line_text(line)) for line in _lines(free)]
+    if sum(bool(_VALUE_RUN.search(text)) for _, text in lines) < 3:
+        return [], free
+    try:
+        image = np.asarray(page.to_image(resolution=LAYOUT_DPI).original.convert("RGB"))
+        regions = [(name, tuple(v * 72 / LAYOUT_DPI for v in box)) for name, box in layout_regions(image)]
+    except OcrUnavailable as e:
+        log.debug("page %d: no layout model (%s); unruled tables stay lines", number, e)
+        return [], free
+    runs = [run for line, _ in lines for run in _runs(line)]  # as an OCR detector sees them: label, values
+    ocr_lines = [OcrLine(_line_text(run), (min(c["x0"] for c in run), min(c["top"] for c in run),
+                                           max(c["x1"] for c in run), max(c["bottom"] for c in run)), 1.0,
+                         [OcrWord(_glyph(c["text"]), (c["x0"], c["top"], c["x1"], c["bottom"]), 1.0) for c in run])
+                 for run in runs]
+    tables, loose = unruled_tables(ocr_lines, regions, float(page.height), number, ruled)
+    for t in tables:
+        for c in t.cells:
+            c.confidence = 1.0  # a text layer's digits: the scan's digit repairs change nothing here
+    kept = {id(line) for line in loose}
+    return tables, [c for run, ocr in zip(runs, ocr_lines) if id(ocr) in kept for c in run]
+
+
+def _runs(line: list[dict]) -> list[list[dict]]:
+    """A visual line cut where the gap between two characters is wider than 0.8 of their height."""
+    out: list[list[dict]] = [[line[0]]]
+    for prev, ch in zip(line, line[1:]):
+        if ch["x0"] - prev["x1"] > 0.8 * max(1.0, ch["bottom"] - ch["top"]):
+            out.append([])
+        out[-1].append(ch)
     return out
 
 

@@ -1,0 +1,75 @@
+"""Columns of a table printed without rules: where its values stand, and where its header
+stands over columns that no row fills.
+
+Without rules, a table's columns are the x ranges its rows of values print into, with
+gaps between them (:func:`extract.scan.table_from_alignment`). A column that *no* row
+fills (表三's 科研机构 and 社会公益组织 in a report whose applicants were all people and
+companies, 表四's 行政诉讼 columns in a year without suits) leaves no trace among the
+values: two such columns merge into one gap, and a row of five printed numbers then has
+to be spread over seven columns by guesswork. Its header still stands over it. This module
+reads those columns from the header: within a gap between columns of values (or after
+the last one), each cluster of header text that is not itself wider than a column opens
+a column of its own.
+
+Example:
+    >>> gaps = [(336.0, 431.0, False)]                      # between 商业企业 and 法律服务机构
+    >>> header = [(351, 378), (360, 369), (386, 413), (368, 431)]   # 科研机 构 社会公 法人或其他组织
+    >>> header_bounds(gaps, header, char=9.0)
+    ([350.2, 382.0, 415.2], [364.5, 399.5])
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+Span = tuple[float, float]
+MIN_WORD = 1.4
+"""Header text narrower than this many character heights opens no column: a column's name has two
+characters at least, and one character alone is a piece of a letter-spaced word (维 持 结 果)."""
+
+
+def header_clusters(spans: Sequence[Span], tol: float) -> list[float]:
+    """x centres of the header columns that ``spans`` (x0, x1 of header text) stand over.
+
+    Narrow text first: text whose centre is within ``tol`` of a cluster joins it; text
+    that reaches over a cluster's centre without sharing it spans several columns (行政诉讼
+    over its five) and is left out.
+
+    >>> header_clusters([(0, 20), (2, 18), (30, 50), (0, 50)], tol=4)
+    [10.0, 40.0]
+    """
+    clusters: list[list[float]] = []  # [centre, count]
+    for x0, x1 in sorted(spans, key=lambda s: s[1] - s[0]):
+        mid = (x0 + x1) / 2
+        near = [c for c in clusters if abs(c[0] - mid) <= tol]
+        if near:
+            near[0][0] = (near[0][0] * near[0][1] + mid) / (near[0][1] + 1)
+            near[0][1] += 1
+        elif not any(x0 < c[0] < x1 for c in clusters):
+            clusters.append([mid, 1])
+    return sorted(round(c[0], 1) for c in clusters)
+
+
+def header_bounds(gaps: Sequence[tuple[float, float, bool]], header: Sequence[Span],
+                  char: float) -> tuple[list[float], list[float]]:
+    """Column boundaries inside the ``gaps`` between columns of values, and the centres of the
+    columns the header opens there.
+
+    ``gaps`` are ``(x0, x1, trailing)``: a gap between two columns of values, or the space
+    after the last one (``trailing``). Header text lying wholly inside a gap gives its
+    clusters (:func:`header_clusters`), text of one character (:data:`MIN_WORD`) aside; boundaries fall halfway between the gap's edges and
+    the clusters' centres. A gap without header text inside gives one boundary at its
+    middle, as before; a trailing gap without any, none.
+    """
+    bounds: list[float] = []
+    opened: list[float] = []
+    for a, b, trailing in gaps:
+        inside = [(x0, x1) for x0, x1 in header if x0 >= a - 1 and x1 <= b + 1 and x1 - x0 >= MIN_WORD * char]
+        centres = header_clusters(inside, tol=0.6 * char) if inside else []
+        if not centres:
+            if not trailing:
+                bounds.append(round((a + b) / 2, 1))
+            continue
+        points = [a, *centres] + ([] if trailing else [b])
+        bounds += [round((p + q) / 2, 1) for p, q in zip(points, points[1:])]
+        opened += centres
+    return sorted(bounds), opened

@@ -12,19 +12,20 @@ the last one), each cluster of header text that is not itself wider than a colum
 a column of its own.
 
 Example:
-    >>> gaps = [(336.0, 431.0, False)]                      # between 商业企业 and 法律服务机构
+    >>> gaps = [(272, 288, False), (303, 325, False), (336, 431, False), (438, 466, False), (472, 496, False)]
     >>> header = [(351, 378), (360, 369), (386, 413), (368, 431)]   # 科研机 构 社会公 法人或其他组织
-    >>> header_bounds(gaps, header, char=9.0)
-    ([350.2, 382.0, 415.2], [364.5, 399.5])
+    >>> header_bounds(gaps, header, char=9.0)   # the wide gap between 商业企业 and 法律服务机构
+    ([280.0, 314.0, 350.2, 382.0, 415.2, 452.0, 484.0], [364.5, 399.5])
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 Span = tuple[float, float]
-MIN_WORD = 1.4
-"""Header text narrower than this many character heights opens no column: a column's name has two
-characters at least, and one character alone is a piece of a letter-spaced word (维 持 结 果)."""
+MIN_PITCHES = 1.5
+"""A gap opens columns only when it is this many times wider than the usual step from one column of
+values to the next: a column no row fills leaves a gap of about two steps, while a header's letters
+spaced over a gap of one step (维 持 结 果) are no column."""
 
 
 def header_clusters(spans: Sequence[Span], tol: float) -> list[float]:
@@ -56,14 +57,19 @@ def header_bounds(gaps: Sequence[tuple[float, float, bool]], header: Sequence[Sp
 
     ``gaps`` are ``(x0, x1, trailing)``: a gap between two columns of values, or the space
     after the last one (``trailing``). Header text lying wholly inside a gap gives its
-    clusters (:func:`header_clusters`), text of one character (:data:`MIN_WORD`) aside; boundaries fall halfway between the gap's edges and
+    clusters (:func:`header_clusters`) when the gap is wide enough to hold a column (:data:`MIN_PITCHES`); boundaries fall halfway between the gap's edges and
     the clusters' centres. A gap without header text inside gives one boundary at its
     middle, as before; a trailing gap without any, none.
     """
     bounds: list[float] = []
     opened: list[float] = []
+    inner = sorted((a, b) for a, b, trailing in gaps if not trailing)
+    mids = [(b0 + a1) / 2 for (_, b0), (a1, _) in zip(inner, inner[1:])]  # columns of values between gaps
+    steps = sorted(q - p for p, q in zip(mids, mids[1:]))
+    step = steps[(len(steps) - 1) // 2] if steps else 0.0  # the lower median: a missing column doubles a step
     for a, b, trailing in gaps:
-        inside = [(x0, x1) for x0, x1 in header if x0 >= a - 1 and x1 <= b + 1 and x1 - x0 >= MIN_WORD * char]
+        wide = step > 0 and b - a >= MIN_PITCHES * step
+        inside = [(x0, x1) for x0, x1 in header if x0 >= a - 1 and x1 <= b + 1] if wide else []
         centres = header_clusters(inside, tol=0.6 * char) if inside else []
         if not centres:
             if not trailing:

@@ -131,3 +131,16 @@ def test_a_figure_region_with_rows_of_values_is_read_as_a_table_and_a_figure_wit
     page = scan.ocr_page(image, 1, _Backend(lines))
     assert len(page.tables) == 1 and page.tables[0].grid()[-1] == ["四、结转下年度继续办理", "72", "0"]
     assert [s.text for s in page.segments] == ["图1 公开平台示意"]
+
+
+def test_one_character_of_a_stacked_header_opens_its_column_in_a_wide_gap_only():
+    """An OCR'd scan ran 商业企科研机社会公法 together over the columns of values, so only 构, the
+    second line of 科研机/构, stands inside the gap that 科研机构 and 社会公益组织 leave: it opens
+    科研机构's column, and 社会公益组织 the one 申请人情况 sits over. The same lone character in a gap
+    of one step between two columns (a letter-spaced header) opens none."""
+    from extract.columns import header_bounds
+    gaps = [(150, 288, False), (303, 325, False), (336, 431, False), (438, 466, False), (472, 496, False)]
+    bounds, opened = header_bounds(gaps, [(360, 369), (386, 413)], char=9.0)
+    assert opened == [364.5, 399.5] and len(bounds) == 7
+    bounds, opened = header_bounds(gaps, [(308, 317)], char=9.0)
+    assert opened == [] and len(bounds) == 5

@@ -144,3 +144,25 @@ def test_one_character_of_a_stacked_header_opens_its_column_in_a_wide_gap_only()
     assert opened == [364.5, 399.5] and len(bounds) == 7
     bounds, opened = header_bounds(gaps, [(308, 317)], char=9.0)
     assert opened == [] and len(bounds) == 5
+
+
+@needs_font
+def test_a_layout_model_failure_leaves_an_unruled_pdf_page_read_as_lines(tmp_path, monkeypatch):
+    """The layout model failing on a page (a render error, a broken model file) costs the page its
+    unruled tables, never the page: it is read as lines, as before."""
+    import extract.scan as scan
+    from extract.readers import read_document
+
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    rep = random_report(random.Random(5), layout="2021", consistent=True)
+    (gold_dir / "doc.json").write_text(json.dumps(rep.gold("synth_x"), ensure_ascii=False), encoding="utf-8")
+    (pdf,) = R.build_fixture_set(gold_dir, tmp_path / "out", ("pdf_unruled",))
+    assert any(p.tables for p in read_document(pdf).pages)
+
+    def broken(image):
+        raise RuntimeError("model file truncated")
+    monkeypatch.setattr(scan, "layout_regions", broken)
+    doc = read_document(pdf)
+    assert not any(p.tables for p in doc.pages) and not doc.warnings
+    assert any("一、本年新收政府信息公开申请数量" in s.text for p in doc.pages for s in p.segments)

@@ -239,6 +239,9 @@ def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]
     except OcrUnavailable as e:
         log.debug("page %d: no layout model (%s); unruled tables stay lines", number, e)
         return [], free
+    except Exception as e:  # a page that will not render for the layout model is still read as lines
+        log.warning("page %d: layout model failed (%s); unruled tables stay lines", number, e)
+        return [], free
     runs = [run for line, _ in lines for run in _runs(line)]  # as an OCR detector sees them: label, values
     ocr_lines = [OcrLine(_line_text(run), (min(c["x0"] for c in run), min(c["top"] for c in run),
                                            max(c["x1"] for c in run), max(c["bottom"] for c in run)), 1.0,

@@ -432,20 +432,26 @@ def _inked(ink: np.ndarray, box: Box, margin: int = 6) -> bool:
 
 
 # ------------------------------------------------------------------ tables without rules
+def cut_runs(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
+    """Characters of one line, left to right, cut into runs where a gap is wider than 0.8 of a
+    character's height: the cells of a table row printed without rules.
+
+    >>> w = lambda ch, x: OcrWord(ch, (x, 0, x + 10, 10), 1.0)
+    >>> [[x.text for x in r] for r in cut_runs([w("规", 0), w("章", 10), w("3", 40)])]
+    [['规', '章'], ['3']]
+    """
+    out: list[list[OcrWord]] = []
+    for w in sorted(words, key=lambda w: w.box[0]):
+        if not out or w.box[0] - out[-1][-1].box[2] > 0.8 * max(1.0, w.box[3] - w.box[1]):
+            out.append([])
+        out[-1].append(w)
+    return out
+
+
 def _tokens(lines: Sequence[OcrLine], region: Box) -> list[tuple[Box, str, float]]:
     """The characters of ``lines`` inside ``region``, cut into runs at gaps wider than a character."""
-    out = []
-    for line in lines:
-        words = sorted((w for w in line.words if _inside(w.center, region)), key=lambda w: w.box[0])
-        run: list[OcrWord] = []
-        for w in words:
-            if run and w.box[0] - run[-1].box[2] > 0.8 * max(1.0, w.box[3] - w.box[1]):
-                out.append((_union(x.box for x in run), join_words(run), min(x.confidence for x in run)))
-                run = []
-            run.append(w)
-        if run:
-            out.append((_union(x.box for x in run), join_words(run), min(x.confidence for x in run)))
-    return out
+    return [(_union(x.box for x in run), join_words(run), min(x.confidence for x in run))
+            for line in lines for run in cut_runs([w for w in line.words if _inside(w.center, region)])]
 
 
 def table_from_alignment(lines: Sequence[OcrLine], region: Box, page_number: int = 1) -> Table | None:

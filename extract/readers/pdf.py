@@ -228,7 +228,7 @@ def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]
     end in a number set apart from their text (rows of a table); a page of prose costs nothing.
     Without the layout model the lines stay lines, as before."""
     from ..ocr import OcrLine, OcrUnavailable, OcrWord
-    from ..scan import layout_regions, unruled_tables
+    from ..scan import cut_runs, join_words, layout_regions, unruled_tables
 
     lines = [(line, _line_text(line)) for line in _lines(free)]
     if sum(bool(_VALUE_RUN.search(text)) for _, text in lines) < 3:
@@ -242,27 +242,19 @@ def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]
     except Exception as e:  # a page that will not render for the layout model is still read as lines
         log.warning("page %d: layout model failed (%s); unruled tables stay lines", number, e)
         return [], free
-    runs = [run for line, _ in lines for run in _runs(line)]  # as an OCR detector sees them: label, values
-    ocr_lines = [OcrLine(_line_text(run), (min(c["x0"] for c in run), min(c["top"] for c in run),
-                                           max(c["x1"] for c in run), max(c["bottom"] for c in run)), 1.0,
-                         [OcrWord(_glyph(c["text"]), (c["x0"], c["top"], c["x1"], c["bottom"]), 1.0) for c in run])
-                 for run in runs]
+    chars: dict[int, dict] = {}  # each character as an OCR word, and back
+    ocr_lines = []
+    for line, _ in lines:  # cut into runs as an OCR detector sees a row: label, values
+        words = [OcrWord(_glyph(c["text"]), (c["x0"], c["top"], c["x1"], c["bottom"]), 1.0) for c in line]
+        chars.update({id(w): c for w, c in zip(words, line)})
+        ocr_lines += [OcrLine(join_words(run), (min(w.box[0] for w in run), min(w.box[1] for w in run),
+                                                max(w.box[2] for w in run), max(w.box[3] for w in run)), 1.0, run)
+                      for run in cut_runs(words)]
     tables, loose = unruled_tables(ocr_lines, regions, float(page.height), number, ruled)
     for t in tables:
         for c in t.cells:
             c.confidence = 1.0  # a text layer's digits: the scan's digit repairs change nothing here
-    kept = {id(line) for line in loose}
-    return tables, [c for run, ocr in zip(runs, ocr_lines) if id(ocr) in kept for c in run]
-
-
-def _runs(line: list[dict]) -> list[list[dict]]:
-    """A visual line cut where the gap between two characters is wider than 0.8 of their height."""
-    out: list[list[dict]] = [[line[0]]]
-    for prev, ch in zip(line, line[1:]):
-        if ch["x0"] - prev["x1"] > 0.8 * max(1.0, ch["bottom"] - ch["top"]):
-            out.append([])
-        out[-1].append(ch)
-    return out
+    return tables, [chars[id(w)] for line in loose for w in line.words]
 
 
 def _mark_furniture(pages: list[Page]) -> None:

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 import cv2
 import numpy as np
 
+from .anchors import title_blocks
 from .columns import header_bounds
 from .document import Box, Cell, Page, Segment, Table
 from .ocr import OcrBackend, OcrLine, OcrUnavailable, OcrWord, adopt_library_logs
@@ -847,7 +848,9 @@ def unruled_tables(lines: Sequence[OcrLine], regions: Sequence[tuple[str, Box]],
                    ruled: Sequence[Table] = ()) -> tuple[list[Table], list[OcrLine]]:
     """Tables without rules in the layout model's table regions (or figure regions: CDLA sometimes
     calls an unruled table a figure; :func:`table_from_alignment` tells rows of cells from a
-    picture's caption), from how ``lines`` line up; returns them and the lines left over.
+    picture's caption), and below 表三's or 表四's heading where no region covers them
+    (:func:`extract.anchors.title_blocks`), from how ``lines`` line up; returns them and the
+    lines left over.
     Regions that overlap a ``ruled`` table are skipped. Boxes may be in any unit (pixels, points)."""
     tables: list[Table] = []
     loose = list(lines)
@@ -864,6 +867,16 @@ def unruled_tables(lines: Sequence[OcrLine], regions: Sequence[tuple[str, Box]],
                           table.n_cols)
                 tables.append(table)
                 loose = [l for l in loose if l not in part]
+    # pieces no region covers, below the heading of 表三 or 表四 (a first row before a page break)
+    candidates = [l for l in loose if not _page_number(l, page_height, loose) and not _edge_chrome(l, page_height, loose)]
+    for block in title_blocks(candidates, [t.box for t in [*ruled, *tables]]):
+        box = _union(l.box for l in block)
+        table = table_from_alignment(block, (box[0] - 1, box[1] - 1, box[2] + 1, box[3] + 1), page_number)
+        if table is not None:
+            log.debug("page %d: unruled table of %d x %d below its section heading", page_number, table.n_rows,
+                      table.n_cols)
+            tables.append(table)
+            loose = [l for l in loose if l not in block]
     return tables, loose
 
 

@@ -218,6 +218,7 @@ def _read_page(page: Any, number: int, order: Iterator[int]) -> Page:
 
 
 _VALUE_RUN = re.compile(r"\S\s{1,}[-−]?\d[\d,.]*\s*$")
+_TABLE_TITLE = re.compile(r"^\s*[三四]\s*[、.．,，]\s*\S*(?:申请|复议|诉讼)")
 
 
 def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]) -> tuple[list[Table], list[dict]]:
@@ -226,22 +227,25 @@ def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]
 
     The page is rendered and given to the layout model only when at least three of its lines
     end in a number set apart from their text (rows of a table); a page of prose costs nothing.
-    Without the layout model the lines stay lines, as before."""
+    Lines below 表三's or 表四's heading are read as a table without the layout model when no
+    region covers them; every other line stays a line."""
     from ..ocr import OcrLine, OcrUnavailable, OcrWord
     from ..scan import cut_runs, join_words, layout_regions, unruled_tables
 
     lines = [(line, _line_text(line)) for line in _lines(free)]
-    if sum(bool(_VALUE_RUN.search(text)) for _, text in lines) < 3:
+    rows = sum(bool(_VALUE_RUN.search(text)) for _, text in lines)
+    titled = any(_TABLE_TITLE.match(text) for _, text in lines)
+    if rows < 3 and not (rows and titled):
         return [], free
-    try:
-        image = np.asarray(page.to_image(resolution=LAYOUT_DPI).original.convert("RGB"))
-        regions = [(name, tuple(v * 72 / LAYOUT_DPI for v in box)) for name, box in layout_regions(image)]
-    except OcrUnavailable as e:
-        log.debug("page %d: no layout model (%s); unruled tables stay lines", number, e)
-        return [], free
-    except Exception as e:  # a page that will not render for the layout model is still read as lines
-        log.warning("page %d: layout model failed (%s); unruled tables stay lines", number, e)
-        return [], free
+    regions: list = []
+    if rows >= 3:
+        try:
+            image = np.asarray(page.to_image(resolution=LAYOUT_DPI).original.convert("RGB"))
+            regions = [(name, tuple(v * 72 / LAYOUT_DPI for v in box)) for name, box in layout_regions(image)]
+        except OcrUnavailable as e:
+            log.debug("page %d: no layout model (%s); only tables below their heading are read", number, e)
+        except Exception as e:  # a page that will not render for the layout model keeps its lines
+            log.warning("page %d: layout model failed (%s); only tables below their heading are read", number, e)
     chars: dict[int, dict] = {}  # each character as an OCR word, and back
     ocr_lines = []
     for line, _ in lines:  # cut into runs as an OCR detector sees a row: label, values

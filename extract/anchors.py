@@ -4,9 +4,8 @@ The layout model misses small unruled table pieces: the header and first row of 
 break leaves at the foot of a page, or 表四 printed as a header and a single row of values. Their
 lines would be read as text, and a row of five printed numbers cannot be spread over seven or
 fifteen columns from text alone. The format fixes the headings above the two tables, so a
-heading of section 三 or 四, alone on its row, anchors a block: the lines below it, down to the
-next section heading, a sentence, or a table already found, and no further than its last row of
-values. :func:`extract.scan.table_from_alignment` then reads the block as any unruled table.
+heading of section 三 or 四 anchors a block: the lines below it, down to a later section's
+heading, a sentence, or a table already found, and no further than its last row of values. :func:`extract.scan.table_from_alignment` then reads the block as any unruled table.
 
 Example:
     >>> line = lambda t, x, y: OcrLine(t, (x, y, x + 20 * len(t), y + 20), 1.0)
@@ -21,56 +20,94 @@ import re
 from typing import Sequence
 
 from .document import Box
+from .normalize import to_simplified
 from .ocr import OcrLine
 from .ocr.hygiene import looks_numeric
 from .schema import SECTIONS
 
-_NUMBERED = re.compile(r"^\s*(?P<n>[一二三四五六七八九十])\s*[、.．,，]\s*(?P<rest>.*)$")
+_NUMBERED = re.compile(r"^(?P<n>[一二三四五六])[、.．,，](?P<rest>.*)$")
 _WORDS = {number: words for number, words, _ in SECTIONS}
+_ORDER = "一二三四五六"
+_HEAD_END = re.compile(r"(情况|事项)$")
 TABLE_SECTIONS = ("三", "四")
 """The sections whose tables have more columns than a row of text can tell apart."""
 
 
-def section_heading(line: OcrLine, lines: Sequence[OcrLine]) -> str | None:
-    """The number of the section (一 … 六) whose heading ``line`` is: numbered as a section,
-    holding that section's words, no digits, alone on its row (表三's row labels 三、本年度办理结果
-    and 四、结转下年度继续办理 are numbered so too, but lack the words or stand beside values).
+def _numbered(text: str) -> tuple[str, str] | None:
+    m = _NUMBERED.match(re.sub(r"\s+", "", to_simplified(text)))
+    if not m or not any(w in m.group("rest")[:24] for w in _WORDS[m.group("n")]):
+        return None
+    return m.group("n"), m.group(0)
 
-    >>> a = OcrLine("四、结转下年度继续办理", (0, 0, 200, 20), 1.0)
-    >>> b = OcrLine("四、政府信息公开行政复议、行政诉讼情况", (0, 40, 400, 60), 1.0)
-    >>> [section_heading(x, [a, b]) for x in (a, b)]
-    [None, '四']
+
+def table_heading(text: str) -> str | None:
+    """The section number (三 or 四) when ``text`` is the heading above 表三 or 表四: numbered as
+    a section, holding that section's words (traditional characters too), no digit, short.
+    表三's row labels 三、本年度办理结果 and 四、结转下年度继续办理 are numbered so but lack the words.
+
+    >>> [table_heading(t) for t in ("四、结转下年度继续办理", "四、政府信息公开 行政复议、行政訴訟情况",
+    ...                             "三、收到和处理政府信息公开申请情况", "五、存在的主要问题及改进情况")]
+    [None, '四', '三', None]
     """
-    m = _NUMBERED.match(line.text)
-    if not m or re.search(r"\d", line.text) or len(line.text) > 40:
+    found = _numbered(text)
+    if not found or found[0] not in TABLE_SECTIONS or re.search(r"\d", found[1]) or len(found[1]) > 48:
         return None
-    number = m.group("n")
-    if not any(w in m.group("rest")[:24] for w in _WORDS.get(number, ())):
-        return None
-    y0, y1 = line.box[1], line.box[3]
-    if any(o is not line and o.box[1] < y1 and o.box[3] > y0 for o in lines):
-        return None
-    return number
+    return found[0]
+
+
+def _rows(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
+    """Lines grouped into rows (a line joins a row it overlaps vertically by half its height),
+    top to bottom, each left to right."""
+    rows: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda l: (l.box[1], l.box[0])):
+        h = max(1.0, line.box[3] - line.box[1])
+        row = rows[-1] if rows else None
+        if row and min(row[-1].box[3], line.box[3]) - max(row[0].box[1], line.box[1]) > 0.5 * h:
+            row.append(line)
+        else:
+            rows.append([line])
+    return [sorted(r, key=lambda l: l.box[0]) for r in rows]
+
+
+def _text(row: list[OcrLine]) -> str:
+    return "".join(l.text for l in row)
+
+
+def _ends_block(row: list[OcrLine], number: str, title: Box, tables: Sequence[Box]) -> bool:
+    """A later section's heading (even split by OCR or beside other text), a sentence, or a table
+    already found that reaches down to this row."""
+    later = _numbered(_text(row))
+    if later and _ORDER.index(later[0]) > _ORDER.index(number):
+        return True
+    if any("。" in l.text and not looks_numeric(l.text) for l in row):  # a lone 。 is a blurred 0
+        return True
+    top = min(l.box[1] for l in row)
+    return any(box[1] <= top and box[3] > title[3] for box in tables)
 
 
 def title_blocks(lines: Sequence[OcrLine], tables: Sequence[Box] = ()) -> list[list[OcrLine]]:
-    """Blocks of ``lines`` (top to bottom) that stand below the heading of 表三 or 表四, each
-    ending before the next section heading, a line holding a sentence (。) or a table in
-    ``tables`` (boxes), and cut after its last line with a number; blocks without a number are
-    left out. The headings themselves are not in the blocks."""
-    ordered = sorted(lines, key=lambda l: (l.box[1], l.box[0]))
+    """Blocks of ``lines`` that stand below the heading of 表三 or 表四 (:func:`table_heading`,
+    its row read as one text), each ending before a later section's heading, a sentence (。) or a
+    table in ``tables`` (boxes) and cut after its last row with a number; blocks without a
+    number are left out. The heading, and its second line when it wraps, are not in the blocks."""
+    rows = _rows(lines)
     blocks: list[list[OcrLine]] = []
-    for i, title in enumerate(ordered):
-        if section_heading(title, ordered) not in TABLE_SECTIONS:
+    for i, head in enumerate(rows):
+        number = table_heading(_text(head))
+        if number is None:
             continue
-        block: list[OcrLine] = []
-        for line in ordered[i + 1:]:
-            if section_heading(line, ordered) or "。" in line.text \
-                    or any(title.box[3] <= box[1] <= line.box[1] for box in tables):
+        title = (min(l.box[0] for l in head), min(l.box[1] for l in head),
+                 max(l.box[2] for l in head), max(l.box[3] for l in head))
+        below = rows[i + 1:]
+        if below and not _HEAD_END.search(_text(head)) and not re.search(r"\d", _text(below[0])) \
+                and len(_text(below[0])) <= 20 and _HEAD_END.search(_text(below[0])):
+            below = below[1:]  # the heading's second line (…提起 / 行政诉讼情况)
+        block: list[list[OcrLine]] = []
+        for row in below:
+            if _ends_block(row, number, title, tables):
                 break
-            block.append(line)
-        numbered = [k for k, line in enumerate(block) if looks_numeric(line.text) or
-                    any(looks_numeric(w) for w in line.text.split())]
+            block.append(row)
+        numbered = [k for k, row in enumerate(block) if any(looks_numeric(w) for l in row for w in l.text.split())]
         if numbered:
-            blocks.append(block[:numbered[-1] + 1])
+            blocks.append([l for row in block[:numbered[-1] + 1] for l in row])
     return blocks

@@ -74,6 +74,7 @@ _PAGE_NO = re.compile(r"^[-—–－一_·•.\s]*(\d{1,4}|第\s*\d{1,4}\s*页(\
                       r"|\d{1,4}\s*[/／]\s*\d{1,4})[-—–－一_·•.\s]*$")
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\uffef]")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.,，]")
+_T3_GROUP = re.compile(r"办理结果|结转下年")  # 表三's row labels numbered 三、 and 四、
 
 
 # ------------------------------------------------------------------ deskew
@@ -578,15 +579,20 @@ def split_at_headings(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
     the heading above a table into it, and one region can hold the end of 表三, the heading
     四、 and 表四, whose columns are not 表三's.
 
+    表三's group labels numbered like sections (三、本年度办理结果, 四、结转下年度继续办理) do not cut,
+    even when a wrapped layout leaves one alone on its row.
+
     >>> line = lambda t, y: OcrLine(t, (0, y, 20 * len(t), y + 20), 0.9)
     >>> parts = split_at_headings([line("四、行政复议情况", 0), line("行政复议", 40), line("0", 80)])
     >>> [[l.text for l in p] for p in parts]
     [['行政复议', '0']]
+    >>> [len(p) for p in split_at_headings([line("予以公开 3", 0), line("三、本年度办理结果", 40), line("部分公开 1", 80)])]
+    [3]
     """
     parts: list[list[OcrLine]] = [[]]
     for line in lines:
         alone = not any(o is not line and o.box[1] < line.box[3] and o.box[3] > line.box[1] for o in lines)
-        if alone and _HEADING.match(line.text):
+        if alone and _HEADING.match(line.text) and not _T3_GROUP.search(line.text):
             parts.append([])
         else:
             parts[-1].append(line)

@@ -218,7 +218,6 @@ def _read_page(page: Any, number: int, order: Iterator[int]) -> Page:
 
 
 _VALUE_RUN = re.compile(r"\S\s{1,}[-−]?\d[\d,.]*\s*$")
-_TABLE_TITLE = re.compile(r"^\s*[三四]\s*[、.．,，]\s*\S*(?:申请|复议|诉讼)")
 
 
 def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]) -> tuple[list[Table], list[dict]]:
@@ -229,16 +228,16 @@ def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]
     end in a number set apart from their text (rows of a table); a page of prose costs nothing.
     Lines below 表三's or 表四's heading are read as a table without the layout model when no
     region covers them; every other line stays a line."""
+    from ..anchors import table_heading
     from ..ocr import OcrLine, OcrUnavailable, OcrWord
     from ..scan import cut_runs, join_words, layout_regions, unruled_tables
 
     lines = [(line, _line_text(line)) for line in _lines(free)]
-    rows = sum(bool(_VALUE_RUN.search(text)) for _, text in lines)
-    titled = any(_TABLE_TITLE.match(text) for _, text in lines)
-    if rows < 3 and not (rows and titled):
+    value_lines = sum(bool(_VALUE_RUN.search(text)) for _, text in lines)
+    if value_lines < 3 and not (value_lines and any(table_heading(text) for _, text in lines)):
         return [], free
-    regions: list = []
-    if rows >= 3:
+    regions: list[tuple[str, Box]] = []
+    if value_lines >= 3:
         try:
             image = np.asarray(page.to_image(resolution=LAYOUT_DPI).original.convert("RGB"))
             regions = [(name, tuple(v * 72 / LAYOUT_DPI for v in box)) for name, box in layout_regions(image)]

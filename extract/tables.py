@@ -94,7 +94,10 @@ own values where an unruled table wraps the label around them (``确认或重`` 
 _INNER_NUMBER = re.compile(r"(?<=[ \n\x1f])\d[\d.,]*(?=[ \n\x1f\x1e\x1d])")
 
 
-_TAIL_GAP = r"[ \n\x1f\x1e\x1d]*(?:[(（][一二三四五六七][)）][ \n\x1f]*)?"
+_TAIL_GAP = r"[ \n\x1f\x1e\x1d]*(?:(?:[(（][一二三四五六七][)）]|(?<=[\n\x1f\x1e\x1d])[^\x1f\x1e\x1d\n\d]{1,6}(?=\x1f))[ \n\x1f]*)?"
+"""What may stand between two characters of a label's rest: line breaks and cells, a group's number
+(（五）), or a fragment of the group label column alone in its cell (``三、本年`` beside a label's second
+line, where an unruled scan puts the row's values)."""
 
 
 @lru_cache(maxsize=None)
@@ -117,6 +120,14 @@ def label_end(text: str, row: Row, start: int, end: int, hi: int) -> int:
     >>> m = _row_regex(row).search(t)
     >>> t[label_end(t, row, m.start(), m.end(), len(t)):].replace("\x1f", "|")
     '|38|0|52|'
+
+    A fragment of the group label column may stand between the label's two lines, alone in its cell:
+
+    >>> row = next(r for t in LAYOUTS["2021"].tables for r in t.rows if r.key == "unable.unclear")
+    >>> t = "|3、补正后申请内容仍不明|||\n三、本年|确|44|0|".replace("|", "\x1f")
+    >>> m = _row_regex(row).search(t)
+    >>> t[label_end(t, row, m.start(), m.end(), len(t)):].replace("\x1f", "|")
+    '|44|0|'
     """
     core = re.sub(r"[\s\x1f\x1e\x1d\d.,]", "", text[start:end])
     i = row.label.find(core) if core else -1

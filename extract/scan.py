@@ -323,14 +323,25 @@ def join_words(words: Sequence[OcrWord]) -> str:
 
 
 def _visual_lines(parts: list[tuple[Box, str, float]]) -> list[list[tuple[Box, str, float]]]:
-    """Pieces of text grouped into visual lines (vertical overlap), top to bottom, left to right."""
+    """Pieces of text grouped into visual lines (vertical overlap), top to bottom, left to right.
+    A piece joins a line by the line's core (its pieces' median top and bottom) or when it stands
+    level with one of the line's pieces, so a piece between two rows (a group label centred beside
+    them) does not chain the next row into it.
+
+    >>> p = lambda x, y0, y1, t: ((x, y0, x + 60, y1), t, 1.0)
+    >>> rows = _visual_lines([p(100, 0, 20, "规章"), p(300, 0, 20, "5"), p(0, 0, 36, "三、本年"), p(100, 24, 44, "确")])
+    >>> [[t for _, t, _ in r] for r in rows]
+    [['三、本年', '规章', '5'], ['确']]
+    """
     rows: list[list[tuple[Box, str, float]]] = []
     for p in sorted(parts, key=lambda p: (p[0][1] + p[0][3]) / 2):
         mid, h = (p[0][1] + p[0][3]) / 2, p[0][3] - p[0][1]
         if rows:
             last = rows[-1]
-            top, bottom = min(q[0][1] for q in last), max(q[0][3] for q in last)
-            if top <= mid <= bottom and abs(mid - (top + bottom) / 2) < 0.5 * max(h, bottom - top):
+            tops, bottoms = sorted(q[0][1] for q in last), sorted(q[0][3] for q in last)
+            top, bottom = tops[len(tops) // 2], bottoms[(len(bottoms) - 1) // 2]  # the row's core, not its tallest piece
+            core = top <= mid <= bottom and abs(mid - (top + bottom) / 2) < 0.5 * max(h, bottom - top)
+            if core or any(abs(mid - (q[0][1] + q[0][3]) / 2) < 0.3 * h for q in last):  # or level with one of its pieces
                 last.append(p)
                 continue
         rows.append([p])

@@ -88,16 +88,22 @@ def _row_regex(row: Row) -> re.Pattern:
     return re.compile("|".join(f"(?:{a})" for a in alts))
 
 
-_LABEL_GAP = r"[ \n\x1f]*(?:[\d.,\x1e\x1d]+[ \n\x1f]+)*"
-"""What may stand between two characters of a printed label: line breaks and cell markers, and the row's
-own values where an unruled table wraps the label around them (``确认或重`` / ``14 10 0`` / ``新出具``)."""
+_LABEL_GAP = (r"(?:[ \n\x1f]*(?:[\d.,\x1e\x1d]+[ \n\x1f]+)*"
+              r"|[ \x1f]*(?:[\d.,\x1e\x1d]+[ \x1f]+)*\n(?:\x1e\x1f)*[^\x1f\x1e\x1d\n\d]{1,6}\x1f(?:[\d.,\x1e\x1d]+[ \n\x1f]+)*)")
+"""What may stand between two characters of a printed label: line breaks and cell markers, the row's
+own values where an unruled table wraps the label around them (``确认或重`` / ``14 10 0`` / ``新出具``),
+and a fragment of the group label column opening the label's next line, alone in its cell
+(``理结|5、要求行政机关确认或重`` / ``果|新出具已获取信息|11``)."""
 _INNER_NUMBER = re.compile(r"(?<=[ \n\x1f])\d[\d.,]*(?=[ \n\x1f\x1e\x1d])")
 
 
-_TAIL_GAP = r"[ \n\x1f\x1e\x1d]*(?:(?:[(（][一二三四五六七][)）]|(?<=[\n\x1f\x1e\x1d])[^\x1f\x1e\x1d\n\d]{1,6}(?=\x1f))[ \n\x1f]*)?"
+_TAIL_GAP = r"[ \n\x1f\x1e\x1d]*(?:(?:[(（][一二三四五六七][)）]|(?<=[\n\x1f\x1e\x1d])[^\x1f\x1e\x1d\n\d]{1,6}(?=\x1f))[ \n\x1f\x1e\x1d]*)?"
 """What may stand between two characters of a label's rest: line breaks and cells, a group's number
 (（五）), or a fragment of the group label column alone in its cell (``三、本年`` beside a label's second
 line, where an unruled scan puts the row's values)."""
+
+
+_LINE_FRAGMENT = re.compile(r"\n(?:\x1e\x1f)*[^\x1f\x1e\x1d\n\d]{1,6}\x1f")
 
 
 @lru_cache(maxsize=None)
@@ -128,8 +134,17 @@ def label_end(text: str, row: Row, start: int, end: int, hi: int) -> int:
     >>> m = _row_regex(row).search(t)
     >>> t[label_end(t, row, m.start(), m.end(), len(t)):].replace("\x1f", "|")
     '|44|0|'
+
+    Or open the line that carries the rest of the label's key words, after the group label's
+    first fragment beside its first line:
+
+    >>> row = next(r for t in LAYOUTS["2021"].tables for r in t.rows if r.key == "rejected.confirm")
+    >>> t = "理结|5、要求行政机关确认或重||\n果|新出具已获取信息|11|0|".replace("|", "\x1f")
+    >>> m = _row_regex(row).search(t)
+    >>> t[label_end(t, row, m.start(), m.end(), len(t)):].replace("\x1f", "|")
+    '|11|0|'
     """
-    core = re.sub(r"[\s\x1f\x1e\x1d\d.,]", "", text[start:end])
+    core = re.sub(r"[\s\x1f\x1e\x1d\d.,]", "", _LINE_FRAGMENT.sub("\n", text[start:end]))
     i = row.label.find(core) if core else -1
     rest = row.label[i + len(core):] if i >= 0 else ""
     if not rest:

@@ -874,6 +874,7 @@ def unruled_tables(lines: Sequence[OcrLine], regions: Sequence[tuple[str, Box]],
     for name, region in regions:
         if name not in ("table", "figure") or any(_overlap(region, t.box) > 0.3 for t in [*ruled, *tables]):
             continue
+        region = grow_sideways(region, loose)
         inside = [l for l in loose if _inside(_center(l.box), region)]
         inside = sorted((l for l in inside if not _page_number(l, page_height, inside)
                          and not _edge_chrome(l, page_height, inside)), key=lambda l: l.box[1])
@@ -895,6 +896,35 @@ def unruled_tables(lines: Sequence[OcrLine], regions: Sequence[tuple[str, Box]],
             tables.append(table)
             loose = [l for l in loose if l not in block]
     return tables, loose
+
+
+def grow_sideways(region: Box, lines: Sequence[OcrLine]) -> Box:
+    """``region`` widened over the lines that carry its rows on past its left or right edge.
+
+    CDLA's box sometimes stops a column or two short of a wide table (表四's last columns), and a
+    row of values cut there can no longer be spread over its columns. A line outside the box
+    joins when its middle lies within the box's height and is level with a line inside (middles
+    apart by at most half a line's height); repeated, so a row's runs join one after another.
+
+    >>> row = OcrLine("0 3 0", (100.0, 100.0, 300.0, 120.0), 1.0)
+    >>> rest = [OcrLine("13", (330.0, 101.0, 350.0, 121.0), 1.0), OcrLine("33", (400.0, 100.0, 420.0, 120.0), 1.0)]
+    >>> prose = OcrLine("正文", (330.0, 300.0, 500.0, 320.0), 1.0)
+    >>> grow_sideways((90.0, 90.0, 310.0, 130.0), [row, *rest, prose])
+    (90.0, 90.0, 420.0, 130.0)
+    """
+    box = region
+    while True:
+        inside = [_center(l.box)[1] for l in lines if _inside(_center(l.box), box)]
+        grown = box
+        for line in lines:
+            cx, cy = _center(line.box)
+            if box[0] <= cx <= box[2] or not box[1] <= cy <= box[3]:
+                continue
+            if any(abs(cy - y) <= 0.5 * (line.box[3] - line.box[1]) for y in inside):
+                grown = (min(grown[0], line.box[0]), grown[1], max(grown[2], line.box[2]), grown[3])
+        if grown == box:
+            return box
+        box = grown
 
 
 def _overlap(a: Box, b: Box) -> float:

@@ -187,3 +187,19 @@ def test_lines_below_the_heading_of_table_three_are_read_as_a_table_where_no_reg
     assert tables[0].grid()[-1] == ["一、本年新收申请", "821", "35", "", "", "2", "1", "859"]
     # without the heading the same lines stay lines, as before
     assert unruled_tables(lines[1:], [], 2339.0, 2)[0] == []
+
+
+def test_a_table_region_that_stops_short_of_the_last_columns_is_widened_to_its_rows():
+    """CDLA's box around a wide unruled table sometimes ends a column or two early (a 表四 of 15
+    values). The rows' runs beyond its edge belong to the table: without them a row of 13 values
+    cannot be spread over 15 columns. A line of prose below the box's height is left alone."""
+    from extract.scan import unruled_tables
+
+    rows = [("一、本年新收申请", ["821", "35", "0", "0", "2", "1", "859"]),
+            ("二、上年结转申请", ["12", "0", "0", "0", "0", "0", "12"])]
+    lines = [*_t3_lines(rows), _line("下一步将继续加强政务公开工作", 0, 200)]
+    region = (0.0, -10.0, 960.0, 110.0)  # 其他 (900) inside, 总计 (1020) outside
+    tables, loose = unruled_tables(lines, [("table", region)], 2339.0, 1)
+    assert len(tables) == 1 and [l.text for l in loose] == ["下一步将继续加强政务公开工作"]
+    grid = tables[0].grid()
+    assert grid[0][-1] == "总计" and grid[-1] == ["二、上年结转申请", "12", "0", "0", "0", "0", "0", "12"]

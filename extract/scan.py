@@ -938,7 +938,7 @@ def _overlap(a: Box, b: Box) -> float:
 
 # ------------------------------------------------------------------ pages of a document
 def scale_page(page: Page, factor: float) -> Page:
-    """Multiply every box and the page size by ``factor`` (pixels at 200 dpi → points: 72/200)."""
+    """Multiply every box and the page size by ``factor`` (pixels at 300 dpi → points: 72/300)."""
     def s(box: Box | None) -> Box | None:
         return None if box is None else tuple(round(v * factor, 2) for v in box)
     page.width = page.width * factor if page.width else page.width

@@ -6,7 +6,7 @@ lines/rects/curves and hairline filled rects. Filled boxes without a stroke (whi
 rulings, so they do not turn paragraphs into one-column "tables". A merged cell comes out
 once, with spans counted against the table's grid lines. Lines in the page margins that
 are page numbers or repeat on most pages get ``role="furniture"``. Pages without a usable
-text layer (:func:`page_needs_ocr`: scans, unmapped fonts) are rendered at 200 dpi and read
+text layer (:func:`page_needs_ocr`: scans, unmapped fonts) are rendered at 300 dpi and read
 by OCR (:func:`extract.scan.ocr_page`, boxes converted to points, ``Page.ocr=True``); they
 stay empty, with a warning, when OCR finds no text or is not installed.
 
@@ -41,8 +41,8 @@ MIN_TEXT_CHARS = 20        # fewer usable characters than this (on a page with i
 MAX_BAD_GLYPHS = 0.3       # share of (cid:NN) / private-use / U+FFFD glyphs that makes a page unusable
 REPEAT_BAND = 0.06         # top/bottom share of the page where repeated lines are headers/footers
 PAGE_NO_BAND = 0.12        # page numbers: GB/T 9704 prints them ~9% above the bottom edge
-OCR_DPI = 200              # pages without a text layer are rendered at this resolution for OCR
-LAYOUT_DPI = OCR_DPI       # pages with rows of numbers but no rules: rendered for the layout model as a scan is
+OCR_DPI = 300              # pages without a text layer are rendered at this resolution for OCR (a scanner's usual)
+LAYOUT_DPI = 200           # pages with rows of numbers but no rules: rendered for the layout model
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                                   "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 _PAGE_NO = re.compile(r"^(?:[-—–－一_·•\s]*\d{1,4}[-—–－一_·•\s]*|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?"

@@ -3,8 +3,8 @@
 Every frame is checked before it is decoded: an image of more than :data:`MAX_PIXELS`
 pixels (a decompression bomb: a few KiB of PNG can claim 20000×20000) is refused with a
 :class:`~extract.errors.ReadError`, as is a corrupt or truncated file. Frames are turned
-upright by their EXIF orientation, scaled so the text is about 200 dpi (low-resolution
-scans are enlarged up to 2×, huge ones reduced to :data:`MAX_SIDE` pixels) and read by
+upright by their EXIF orientation, scaled towards 300 dpi as a PDF's scanned pages are (scans under
+:data:`ENLARGE_BELOW` dpi are enlarged up to 2×, and no frame goes past :data:`MAX_SIDE` pixels) and read by
 :func:`extract.scan.ocr_page`; boxes are in the pixels of the image as stored.
 
 Example:
@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 MAX_PIXELS = 100_000_000   # per frame: an A4 page at 600 dpi is 35 megapixels
 MAX_SIDE = 3000            # long side OCR works at (A4 at ~250 dpi)
-TARGET_DPI = 200
+TARGET_DPI = 300           # as a PDF's scanned pages are rendered (extract.readers.pdf.OCR_DPI)
+ENLARGE_BELOW = 270        # frames of a lower resolution (a 150 or 200 dpi scan) are enlarged towards it
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow warns above this and refuses above twice this
 
 
@@ -58,7 +59,8 @@ def _rgb(im: Image.Image) -> Image.Image:
 
 
 def frames(data: bytes, source: str, max_pages: int = 300) -> Iterator[tuple[np.ndarray, float]]:
-    """Each frame of an image file as an RGB array at about 200 dpi, and the factor it was scaled by."""
+    """Each frame of an image file as an RGB array scaled towards :data:`TARGET_DPI` (at most
+    :data:`MAX_SIDE` pixels long), and the factor it was scaled by."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -86,7 +88,7 @@ def frames(data: bytes, source: str, max_pages: int = 300) -> Iterator[tuple[np.
                 raise
             except Exception as e:  # Pillow raises OSError, SyntaxError, ValueError, struct.error, …
                 raise ReadError(f"corrupt or truncated image {source} (page {i + 1}): {type(e).__name__}: {e}") from e
-            factor = min(2.0, TARGET_DPI / dpi) if 30 <= dpi < 150 else 1.0
+            factor = min(2.0, TARGET_DPI / dpi) if 30 <= dpi < ENLARGE_BELOW else 1.0
             factor = min(factor, MAX_SIDE / max(frame.size))
             if abs(factor - 1.0) > 0.02:
                 frame = frame.resize((round(frame.width * factor), round(frame.height * factor)), Image.LANCZOS)

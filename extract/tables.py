@@ -88,8 +88,12 @@ def _row_regex(row: Row) -> re.Pattern:
     return re.compile("|".join(f"(?:{a})" for a in alts))
 
 
+_FRAGMENT = r"[^\x1f\x1e\x1d\n\d]{1,6}"
+"""A fragment of the group label column (三、本年, 果): a few characters without a digit, in one cell."""
+_LINE_OPENING_FRAGMENT = r"\n(?:\x1e\x1f)*" + _FRAGMENT + r"\x1f"
+"""Such a fragment opening a line, alone in its cell after any empty cells."""
 _LABEL_GAP = (r"(?:[ \n\x1f]*(?:[\d.,\x1e\x1d]+[ \n\x1f]+)*"
-              r"|[ \x1f]*(?:[\d.,\x1e\x1d]+[ \x1f]+)*\n(?:\x1e\x1f)*[^\x1f\x1e\x1d\n\d]{1,6}\x1f(?:[\d.,\x1e\x1d]+[ \n\x1f]+)*)")
+              r"|[ \x1f]*(?:[\d.,\x1e\x1d]+[ \x1f]+)*" + _LINE_OPENING_FRAGMENT + r"(?:[\d.,\x1e\x1d]+[ \n\x1f]+)*)")
 """What may stand between two characters of a printed label: line breaks and cell markers, the row's
 own values where an unruled table wraps the label around them (``确认或重`` / ``14 10 0`` / ``新出具``),
 and a fragment of the group label column opening the label's next line, alone in its cell
@@ -97,13 +101,14 @@ and a fragment of the group label column opening the label's next line, alone in
 _INNER_NUMBER = re.compile(r"(?<=[ \n\x1f])\d[\d.,]*(?=[ \n\x1f\x1e\x1d])")
 
 
-_TAIL_GAP = r"[ \n\x1f\x1e\x1d]*(?:(?:[(（][一二三四五六七][)）]|(?<=[\n\x1f\x1e\x1d])[^\x1f\x1e\x1d\n\d]{1,6}(?=\x1f))[ \n\x1f\x1e\x1d]*)?"
+_TAIL_GAP = (r"[ \n\x1f\x1e\x1d]*(?:(?:[(（][一二三四五六七][)）]|(?<=[\n\x1f\x1e\x1d])" + _FRAGMENT
+             + r"(?=\x1f))[ \n\x1f\x1e\x1d]*)?")
 """What may stand between two characters of a label's rest: line breaks and cells, a group's number
 (（五）), or a fragment of the group label column alone in its cell (``三、本年`` beside a label's second
 line, where an unruled scan puts the row's values)."""
 
 
-_LINE_FRAGMENT = re.compile(r"\n(?:\x1e\x1f)*[^\x1f\x1e\x1d\n\d]{1,6}\x1f")
+_LINE_FRAGMENT = re.compile(_LINE_OPENING_FRAGMENT)
 
 
 @lru_cache(maxsize=None)

@@ -32,7 +32,7 @@ from extract.schema import HEADING_VARIANTS, SECTIONS
 from models.features import char_boxes
 from models.labels import BREAKS
 
-from .render import Heading, Para, ReportSpec, TableBlock, render_pdf, tables_for
+from .render import Heading, Para, ReportSpec, TableBlock, page_frame, render_pdf, tables_for
 from .synth import random_cells
 
 TEXT_SHAPES = ("pipe", "tab", "lines", "blank_lines", "markdown", "flat_spaced", "flat_run")
@@ -82,12 +82,45 @@ SENTENCES = (
     "全年行政许可信息公开{n}条，行政处罚信息公开{m}条",
     "对照年度政务公开工作要点，逐项抓好落实",
     "本报告的电子版可在{body}门户网站下载",
+    # appended: real report language (the even/odd split of the entries above is kept)
+    "全年累计公开规范性文件{m}件，均在规定时限内公开",
+    "严格执行规范性文件统一登记、统一编号、统一印发制度",
+    "全年共办理政府信息公开申请{n}件，按时办结率100%",
+    "未发生因政府信息公开引发的行政复议被纠错和行政诉讼败诉案件",
+    "通过“两微一端”发布政务信息{n}条，阅读量{m}万余次",
+    "围绕群众关心关注的热点问题，及时发布权威信息",
+    "建立健全政务舆情收集、研判、处置和回应机制",
+    "政府信息公开指南和目录已按要求更新",
+    "{body}高度重视政府信息公开工作，成立了以主要负责同志为组长的工作领导小组",
+    "将政府信息公开工作经费纳入年度预算",
+    "全年未收到涉及政府信息公开的投诉举报",
+    "依法保障人民群众的知情权、参与权、表达权和监督权",
+    "聘请社会监督员{m}名，定期收集意见建议",
+    "重大行政决策事项预公开{m}件，公开征求意见{n}条",
+    "加强政府信息公开工作人员业务能力建设",
+    "对依申请公开答复书的格式和内容进行了统一规范",
+    "按照“谁公开、谁审查、谁负责”的原则开展公开前审查",
+    "及时调整充实政务公开工作领导小组成员",
+    "主动公开工作与群众期盼相比仍有差距",
+    "政务公开工作人员变动频繁，业务能力有待进一步提高",
+    "{year}年，我们将以更高标准推进政务公开工作",
+    "建立政府信息公开申请办理台账，实行全流程管理",
+    "办理在线咨询留言{n}条，平均答复时间{m}个工作日",
+    "全年门户网站访问量达{n}万人次",
+    "开展政策进社区、进企业宣讲活动{m}次",
+    "及时公开重大项目批准和实施信息{m}条",
 )
 SUBHEADS = ("（一）主动公开情况", "（二）依申请公开情况", "（三）政府信息管理情况", "（四）政府信息公开平台建设情况",
             "（五）监督保障情况", "（一）存在的主要问题", "（二）改进措施", "（二）改进情况", "（一）信息处理费收取情况",
             "（二）人大代表建议和政协提案办理结果公开情况", "（三）年度政务公开工作要点落实情况", "（四）其他事项",
             "1.加强组织领导", "2.完善制度建设", "3.强化平台建设", "4.抓好政策解读", "（一）主动公开政府信息情况",
-            "（三）政府信息公开平台建设", "（二）依申请公开办理", "（五）教育培训情况")
+            "（三）政府信息公开平台建设", "（二）依申请公开办理", "（五）教育培训情况",
+            # appended: real report language (the even/odd split of the entries above is kept)
+            "（一）加强组织领导", "（二）强化制度保障", "（三）推进重点领域信息公开", "（四）做好政策解读回应", "（五）规范依申请公开办理", "（六）加强政务新媒体管理", "（一）政府信息主动公开情况",
+            "（二）政府信息依申请公开情况", "（三）政府信息资源规范化标准化管理情况", "（四）政务公开平台建设情况", "（五）政府信息公开监督保障情况", "一是健全工作机制", "二是规范公开流程",
+            "三是强化审查把关", "四是拓宽公开渠道", "五是加强队伍建设", "1.深化重点领域公开", "2.加强政策解读", "3.回应社会关切", "4.规范依申请公开", "5.加强平台建设",
+            "6.强化监督考核", "（一）存在问题", "（二）改进举措", "（一）工作中存在的不足", "（二）下一步工作打算", "(1)主动公开", "(2)依申请公开", "（三）强化考核评议",
+            "（四）加强教育培训")
 FURNITURE = ("首页 > 政务公开 > 政府信息公开年报", "当前位置：首页 > 信息公开 > 年度报告", "打印本页 关闭窗口",
              "【字体：大 中 小】", "发布时间：{date} 来源：{agency} 浏览次数：{n}", "扫一扫在手机打开当前页", "相关稿件",
              "网站地图 | 联系我们 | 网站声明", "主办单位：{agency} 网站标识码：{code}", "http://www.gov.cn/art/{y}/{m}/{d}/art_{n}_{code}.html",
@@ -100,16 +133,35 @@ PAGE_NUMBERS = ("- {n} -", "—{n}—", "第{n}页", "第 {n} 页 共 {m} 页", 
 # compositional banks: many more surfaces than any list of whole sentences
 TOPICS = ("政务公开", "政策解读", "信息发布", "依申请公开", "平台建设", "制度建设", "队伍建设", "监督考核", "保密审查", "回应关切",
           "政务新媒体", "政府网站", "公开目录", "基层政务公开", "重点领域信息公开", "财政信息公开", "公共企事业单位信息公开",
-          "政策文件", "办事指南", "民生实事", "营商环境", "乡村振兴", "安全生产", "生态环境", "教育医疗", "社会保障")
+          "政策文件", "办事指南", "民生实事", "营商环境", "乡村振兴", "安全生产", "生态环境", "教育医疗", "社会保障",
+          # appended: real report language (the even/odd split of the entries above is kept)
+          "行政许可", "行政处罚", "行政规范性文件", "重大行政决策", "财政预决算", "政府采购", "公共资源配置", "重大建设项目", "社会救助", "就业创业", "食品药品安全", "环境保护",
+          "征地拆迁", "棚户区改造", "义务教育", "医疗卫生", "养老服务", "防汛救灾", "疫情防控", "涉企政策", "减税降费", "权责清单", "政府信息公开指南", "政务舆情", "新闻发布",
+          "网站集约化", "政务服务", "一网通办", "营商环境优化", "人大建议政协提案", "政府开放日", "政务公开专区", "公开属性认定", "保密审查机制", "信息公开年报", "机构职能",
+          "统计数据", "审计结果", "安全生产监管", "农村集体资产")
 VERBS = ("持续加强", "不断完善", "扎实推进", "进一步规范", "认真落实", "积极探索", "大力推进", "切实做好", "全面梳理", "稳步推进",
-         "着力提升", "严格执行", "及时更新", "深入开展", "统筹推进", "主动回应", "健全完善", "优化调整")
+         "着力提升", "严格执行", "及时更新", "深入开展", "统筹推进", "主动回应", "健全完善", "优化调整",
+         # appended: real report language (the even/odd split of the entries above is kept)
+         "加快推进", "积极推动", "全面落实", "持续深化", "不断强化", "切实加强", "认真做好", "扎实开展", "有序推进", "深入推进", "全面推行", "持续推进", "着力加强",
+         "切实提高", "进一步加强", "进一步完善", "进一步拓宽", "努力打造", "积极构建", "规范开展", "精心组织", "及时发布", "定期开展", "主动公开", "依法规范", "严格落实",
+         "大力加强", "全面加强", "逐步完善", "不断深化", "积极回应", "全面提升", "稳妥推进", "加大", "强化", "规范")
 ENDS = ("工作机制", "管理制度", "工作水平", "公开质量", "栏目建设", "审核流程", "答复规范", "服务能力", "标准化建设", "考核评议",
-        "培训力度", "更新维护", "监督检查", "解读质量", "互动交流", "信息共享")
+        "培训力度", "更新维护", "监督检查", "解读质量", "互动交流", "信息共享",
+        # appended: real report language (the even/odd split of the entries above is kept)
+        "工作实效", "公开力度", "长效机制", "工作合力", "公开透明度", "群众满意度", "制度体系", "公开渠道", "办理质效", "回应实效", "规范化水平", "标准化水平", "便利化水平",
+        "责任落实", "保障措施", "工作台账", "平台功能", "专栏建设", "队伍素质", "业务水平", "宣传引导", "公开目录", "运行维护", "信息发布", "审核把关", "办理时限", "公开形式",
+        "解读方式", "监督评议", "考核机制")
 FUR_KEYS = ("发布时间", "来源", "浏览次数", "索引号", "发文机关", "发布机构", "成文日期", "主题分类", "访问次数", "作者", "责任编辑",
-            "信息来源", "点击数", "文号", "发布日期", "字号")
+            "信息来源", "点击数", "文号", "发布日期", "字号",
+            # appended: real report language (the even/odd split of the entries above is kept)
+            "发布人", "发布单位", "更新时间", "生成日期", "公开方式", "公开范围", "有效性", "体裁分类", "组配分类", "服务对象分类", "所属机构", "文件编号", "阅读次数",
+            "编辑", "审核", "信息分类")
 FUR_WORDS = ("首页", "政务公开", "信息公开", "政府信息公开年报", "年度报告", "打印", "关闭", "收藏", "分享", "返回顶部", "网站地图",
              "联系我们", "无障碍", "长者模式", "English", "繁体", "政府信息公开", "法定主动公开内容", "扫一扫", "微信", "微博",
-             "相关链接", "上一篇", "下一篇", "登录", "注册", "搜索")
+             "相关链接", "上一篇", "下一篇", "登录", "注册", "搜索",
+             # appended: real report language (the even/odd split of the entries above is kept)
+             "我要纠错", "字号", "打印此页", "关闭此页", "视力保护色", "政务服务", "互动交流", "公开目录", "政策文件", "无障碍浏览", "适老化", "手机版", "网站导航",
+             "设为首页", "加入收藏", "智能问答", "返回", "更多", "政府信息公开指南", "政务公开专栏", "依申请公开", "机构职能", "新闻中心", "专题专栏", "办事服务", "热门搜索")
 
 
 def _bank(items: tuple[str, ...], split: str) -> tuple[str, ...]:
@@ -513,7 +565,8 @@ def _key(text: str) -> str:
 
 
 def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
-                  repeats: dict[str, str] | None = None, min_explained: float = 0.5) -> list[str]:
+                  repeats: dict[str, str] | None = None, min_explained: float = 0.5,
+                  printed: frozenset[int] = frozenset()) -> list[str]:
     """Carry per-character classes of ``source`` over to the flat text read from it.
 
     Matched characters take their source class; characters the reader added take the
@@ -521,21 +574,34 @@ def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
     than ``min_explained`` of its characters matched: a browser's URL footer whose digits the
     aligner paired with stray table values) is a ``repeats`` text (a header row printed again
     after a page break) or ``default`` (page furniture the renderer printed), all of it.
+    ``printed`` are the indices (in ``flat.units()``) of lines the renderer is known to have
+    printed as page furniture: they are ``default`` and kept out of the alignment, so that a
+    page number ``- 1 -`` or a footer's digits cannot take a table's values from it.
     Whitespace and markers are ``O``.
+
+    >>> from extract.flat import FlatText
+    >>> flat = FlatText("0\\x1f1\\x1f\\n- 1 -\\n", starts=[0, 5], origins=[None, None])
+    >>> "".join(c[0] for c in align_classes("0\\n1\\n", ["VAL", "O", "VAL", "O"], flat, printed=frozenset({1})))
+    'VOVOOFOFOFO'
     """
     from rapidfuzz.distance import Indel
 
     target = flat.text
+    units = flat.units() or [(0, len(target))]
+    masked = list(target)
+    for k in printed:
+        s, e = units[k]
+        masked[s:e] = ["\x00"] * (e - s)
     a = "".join(_fold(c) for c in source)
     out: list[str | None] = [None] * len(target)
-    for op in Indel.opcodes(a, target):
+    for op in Indel.opcodes(a, "".join(masked)):
         if op.tag == "equal":
             out[op.dest_start:op.dest_end] = classes[op.src_start:op.src_end]
     # units: fill the characters the source does not explain
-    for (s, e) in (flat.units() or [(0, len(target))]):
+    for k, (s, e) in enumerate(units):
         seen = [c for c in out[s:e] if c not in (None, "O")]
         size = sum(ch not in BREAKS for ch in target[s:e])
-        if seen and len(seen) >= min_explained * size:
+        if k not in printed and seen and len(seen) >= min_explained * size:
             fill = max(set(seen), key=seen.count)
         else:
             fill = (repeats or {}).get(_key(target[s:e]), default)
@@ -544,6 +610,21 @@ def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
             if out[i] is None:
                 out[i] = fill
     return ["O" if ch in BREAKS else (c or "O") for ch, c in zip(target, out)]
+
+
+def _outside_frame(flat, doc, margins: tuple[float, float, float, float]) -> frozenset[int]:
+    """Indices of the flat text's lines that lie wholly above or below the body's frame: the
+    page furniture a PDF renderer drew in its margins."""
+    _, _, top, bottom = margins
+    heights = {p.number: p.height for p in doc.pages}
+    out = set()
+    for k, o in enumerate(flat.origins):
+        h = heights.get(o.page) if o is not None else None
+        if o is None or o.box is None or not h:
+            continue
+        if o.box[3] <= top or o.box[1] >= h - bottom:
+            out.add(k)
+    return frozenset(out)
 
 
 # ------------------------------------------------------------------ examples
@@ -577,13 +658,14 @@ def make_example(seed: int, kind: str, split: str = "train") -> dict:
     elif kind in ("pdf", "pdf_ocr"):
         style = rng.choice(("word", "browser"))
         spec = rep.spec()
-        lab = linear_text(rep, header=spec.title[:40] if style == "browser" else "")
+        lab = linear_text(rep)  # the page furniture it prints is found by position (printed=)
         pdf = render_pdf(spec, seed=seed, style=style, t3_across_pages=False)
         doc = read_document(pdf, name="x.pdf")
     else:
         raise ValueError(f"unknown kind {kind!r}: expected one of {KINDS}")
     flat = flatten(doc, keep_furniture=True)
-    classes = align_classes(lab.text, lab.classes, flat, repeats=lab.repeats)
+    printed = _outside_frame(flat, doc, page_frame(style, seed)) if kind in ("pdf", "pdf_ocr") else frozenset()
+    classes = align_classes(lab.text, lab.classes, flat, repeats=lab.repeats, printed=printed)
     text = flat.text
     if kind == "pdf_ocr":
         text = _ocr_noise(text, rng, rng.uniform(0.005, 0.03))

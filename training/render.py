@@ -938,6 +938,17 @@ def render_pdf(spec: ReportSpec, *, font: str = "wqy-zenhei", seed: int = 0, sty
     return data
 
 
+def page_frame(style: str, seed: int = 0, font: str = "wqy-zenhei") -> tuple[float, float, float, float]:
+    """The margins ``(left, right, top, bottom)`` in points of what :func:`render_pdf` prints with
+    these arguments: its body text stays inside them, its page furniture (page numbers, a browser's
+    date/title header and URL/``N/M`` footer) is drawn outside, above the top or below the bottom.
+
+    >>> page_frame("browser", seed=3)
+    (36.0, 36.0, 40.0, 40.0)
+    """
+    return _look(style, font, seed).margins
+
+
 def table_pages(pdf: bytes, tid: str = "t3") -> list[int]:
     """1-based pages a table of the spec was drawn on (re-derived from the text layer):
     for 表三 the pages that print its header term 申请人情况.

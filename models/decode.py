@@ -95,15 +95,20 @@ def sub_mark_spans(text: str, reach: int = SUB_MARK_REACH) -> list[tuple[int, in
     return out
 
 
+_GLUED_N_OF_M = r"|(?<=[^\d\s/.:\-\x1d-\x1f])\d{1,3}/\d{1,3}(?=[^\d\s/.:\-\x1d-\x1f。，,；;：、%])"
+"""A browser's ``3/8`` footer run into the text on both sides (``…第(五)项3/4信息内容``): between two
+characters that are neither digits, separators nor markers (not a date's ``2021/3/4``, not a value)."""
+
 PAGE_BONUS = 8.0
 """Nats per character for ``FUR`` on a page number's forms (``- 3 -``, ``第3页/共8页``, ``Page 3``, a
 line of ``3/8``), wherever they stand: glued after a row's values they read like more values.
 Chosen among 0, 1, 2, 4, 6, 8, 12, 20 on the same 160 training-template documents: furniture F1
 there 0.968 → 0.979 (8–20 tie), whole reports run together (``flat_run``) 0.933 → 0.954."""
 _PAGE = re.compile(r"[-—–][ \u3000]+\d{1,3}[ \u3000]+[-—–]|—\d{1,3}—|第[ \u3000]*\d{1,3}[ \u3000]*页"
-                   r"(?:[ \u3000]*[,/，]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?|Page[ \u3000]*\d{1,3}"
-                   r"|^[ \u3000]*\d{1,3}[ \u3000]*/[ \u3000]*\d{1,3}[ \u3000]*$", re.M)
-"""Not across a cell marker: ``—|3|—`` is a row's empty cells around a value."""
+                   r"(?:[ \u3000]*[,/，]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?|Page[ \u3000]*\d{1,3}(?![.．、]\D)"
+                   r"|^[ \u3000]*\d{1,3}[ \u3000]*/[ \u3000]*\d{1,3}[ \u3000]*$" + _GLUED_N_OF_M, re.M)
+"""Not across a cell marker: ``—|3|—`` is a row's empty cells around a value. ``Page 52.没有…`` is
+page 5 before item 2 (a page number does not take an item's number)."""
 
 
 SEC_OFF_MARK = 2.0
@@ -192,11 +197,12 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
                    sub_exit: float = SUB_EXIT, enum_cost: float = ENUM_COST,
                    sub_mark_bonus: float = SUB_MARK_BONUS, page_bonus: float = PAGE_BONUS,
                    sec_off_mark: float = SEC_OFF_MARK, sub_off_mark: float = SUB_OFF_MARK,
-                   heading_entry: float = HEADING_ENTRY) -> list[str]:
+                   heading_entry: float = HEADING_ENTRY, page_edge: bool = True) -> list[str]:
     """The best class sequence under per-character scores and the switch penalty: ``soft_cost``
     after 。：； for any change, and where digits meet text for a change into or out of ``VAL``;
     a sub-heading ends at its first 。：； (``sub_past_stop``) and hardly anywhere else (``sub_exit``);
-    an item number's digit is not a value (``enum_cost``).
+    an item number's digit is not a value (``enum_cost``); with ``page_edge`` any change costs
+    ``soft_cost`` where a page number's form starts or ends (run into text, it is a span of its own).
 
     >>> import numpy as np
     >>> from models.labels import LABELS
@@ -216,9 +222,12 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
     if sub_mark_bonus:
         for a, b in sub_mark_spans(text):
             cp[a:b, _NAMES.index("SUB")] += sub_mark_bonus
+    edges: set[int] = set()
     if page_bonus:
         for m in _PAGE.finditer(text):
             cp[m.start():m.end(), _NAMES.index("FUR")] += page_bonus
+            if page_edge:
+                edges.update((m.start(), m.end()))
     if sec_off_mark:
         cp[~sec_zones(text), _NAMES.index("SEC")] -= sec_off_mark
     if sub_off_mark:
@@ -235,7 +244,9 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
     stop[s, s] = -sub_past_stop
     hard[s, :] = -sub_exit
     hard[s, s] = 0.0
-    moves = {None: hard, "stop": stop, "digit": digit}
+    edge = np.full((k - 1, k - 1), -soft_cost)  # where a page number starts or ends
+    np.fill_diagonal(edge, 0.0)
+    moves = {None: hard, "stop": stop, "digit": digit, "edge": edge}
     marks = mark_starts(text) if heading_entry else None
     if marks is not None:
         moves = _with_marks(moves, heading_entry)
@@ -251,7 +262,7 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
         score = cp[i, 1:].copy()  # a run's characters are never O
         back = []
         for p in range(i + 1, j):
-            place = _soft(text[p - 1], text[p])
+            place = "edge" if p in edges else _soft(text[p - 1], text[p])
             cand = score[:, None] + (moves[place] if marks is None else moves[place, marks.get(p)])
             arg = cand.argmax(0)
             back.append(arg)

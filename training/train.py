@@ -8,7 +8,7 @@ masked-LM stage is skipped. Nothing is downloaded (``HF_HUB_OFFLINE=1``).
 
 Command line (also ``nianbao train``)::
 
-    python -m training.train --out models/nianbao-tc-v5
+    python -m training.train --out models/nianbao-tc-v6
 
 Example (a tiny run):
     >>> r = train(TrainConfig(train_docs=4, test_docs=1, mlm_steps=1, steps=1, kinds=("pipe",)), out=None)  # doctest: +SKIP
@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", default="models/nianbao-tc-v5")
+    p.add_argument("--out", default="models/nianbao-tc-v6")
     for f in ("train_docs", "test_docs", "mlm_steps", "steps", "batch", "seed", "workers"):
         p.add_argument("--" + f.replace("_", "-"), type=int, default=getattr(TrainConfig, f))
     p.add_argument("--swap-max", type=float, default=TrainConfig.swap_max)

@@ -26,7 +26,8 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
-from extract.flat import flatten
+from extract.document import Document
+from extract.flat import FlatText, flatten
 from extract.readers import read_document
 from extract.schema import HEADING_VARIANTS, SECTIONS
 from models.features import char_boxes
@@ -528,15 +529,10 @@ def render_html(rep: LReport, rng: random.Random) -> tuple[str, _Labelled]:
     return page, vis
 
 
-def linear_text(rep: LReport, header: str = "") -> _Labelled:
+def linear_text(rep: LReport) -> _Labelled:
     """The report's printed text in reading order (what a PDF reader should find), labelled.
-
-    ``header`` is a page header printed above the first page's text (furniture).
-    """
+    The page furniture a renderer adds is not in it (see ``align_classes``' ``printed``)."""
     vis = _Labelled()
-    if header:
-        vis.add(header, "FUR")
-        vis.add("\n")
     blocks = [b for b in rep.blocks if b.kind != "sig"] + [b for b in rep.blocks if b.kind == "sig"]
     for b in blocks:
         if b.kind == "table":
@@ -580,8 +576,11 @@ def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
     Whitespace and markers are ``O``.
 
     >>> from extract.flat import FlatText
-    >>> flat = FlatText("0\\x1f1\\x1f\\n- 1 -\\n", starts=[0, 5], origins=[None, None])
-    >>> "".join(c[0] for c in align_classes("0\\n1\\n", ["VAL", "O", "VAL", "O"], flat, printed=frozenset({1})))
+    >>> flat = FlatText("0\\x1f1\\x1f\\n- 1 -\\n", starts=[0, 2, 5], origins=[None] * 3)
+    >>> source, classes = "0\\n1\\n", ["VAL", "O", "VAL", "O"]
+    >>> "".join(c[0] for c in align_classes(source, classes, flat))  # the page number took the 1
+    'VOFOOFOFOFO'
+    >>> "".join(c[0] for c in align_classes(source, classes, flat, printed=frozenset({2})))
     'VOVOOFOFOFO'
     """
     from rapidfuzz.distance import Indel
@@ -604,7 +603,7 @@ def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
         if k not in printed and seen and len(seen) >= min_explained * size:
             fill = max(set(seen), key=seen.count)
         else:
-            fill = (repeats or {}).get(_key(target[s:e]), default)
+            fill = default if k in printed else (repeats or {}).get(_key(target[s:e]), default)
             out[s:e] = [None] * (e - s)
         for i in range(s, e):
             if out[i] is None:
@@ -612,9 +611,10 @@ def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
     return ["O" if ch in BREAKS else (c or "O") for ch, c in zip(target, out)]
 
 
-def _outside_frame(flat, doc, margins: tuple[float, float, float, float]) -> frozenset[int]:
+def _outside_frame(flat: FlatText, doc: Document, margins: tuple[float, float, float, float]) -> frozenset[int]:
     """Indices of the flat text's lines that lie wholly above or below the body's frame: the
-    page furniture a PDF renderer drew in its margins."""
+    page furniture a PDF renderer drew in its margins. (Known gap: with a 72 pt bottom margin a Word
+    export's ``- n -`` reaches a point into the frame, so it is aligned like any other line.)"""
     _, _, top, bottom = margins
     heights = {p.number: p.height for p in doc.pages}
     out = set()
@@ -644,6 +644,7 @@ def make_example(seed: int, kind: str, split: str = "train") -> dict:
     """One labelled document: the flat text nianbao would see, its classes and boxes."""
     rng = random.Random(f"{split}:{kind}:{seed}")
     rep = labelled_report(rng, split)
+    margins = None  # a PDF renderer's: the lines it drew outside them are its page furniture
     if kind in TEXT_SHAPES:
         lab = render_text(rep, kind, rng)
         raw = lab.text
@@ -658,13 +659,14 @@ def make_example(seed: int, kind: str, split: str = "train") -> dict:
     elif kind in ("pdf", "pdf_ocr"):
         style = rng.choice(("word", "browser"))
         spec = rep.spec()
-        lab = linear_text(rep)  # the page furniture it prints is found by position (printed=)
+        lab = linear_text(rep)
         pdf = render_pdf(spec, seed=seed, style=style, t3_across_pages=False)
         doc = read_document(pdf, name="x.pdf")
+        margins = page_frame(style, seed)
     else:
         raise ValueError(f"unknown kind {kind!r}: expected one of {KINDS}")
     flat = flatten(doc, keep_furniture=True)
-    printed = _outside_frame(flat, doc, page_frame(style, seed)) if kind in ("pdf", "pdf_ocr") else frozenset()
+    printed = _outside_frame(flat, doc, margins) if margins else frozenset()
     classes = align_classes(lab.text, lab.classes, flat, repeats=lab.repeats, printed=printed)
     text = flat.text
     if kind == "pdf_ocr":

@@ -941,7 +941,8 @@ def render_pdf(spec: ReportSpec, *, font: str = "wqy-zenhei", seed: int = 0, sty
 def page_frame(style: str, seed: int = 0, font: str = "wqy-zenhei") -> tuple[float, float, float, float]:
     """The margins ``(left, right, top, bottom)`` in points of what :func:`render_pdf` prints with
     these arguments: its body text stays inside them, its page furniture (page numbers, a browser's
-    date/title header and URL/``N/M`` footer) is drawn outside, above the top or below the bottom.
+    date/title header and URL/``N/M`` footer) is drawn in the top and bottom margins (the top of a
+    Word ``- n -`` can reach a point past a 72 pt bottom margin).
 
     >>> page_frame("browser", seed=3)
     (36.0, 36.0, 40.0, 40.0)

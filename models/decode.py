@@ -111,7 +111,8 @@ there 0.968 → 0.979 (8–20 tie), whole reports run together (``flat_run``) 0.
 ``_GLUED_N_OF_M`` and :func:`decode_classes`), measured on 240 training-template documents of an unseen
 seed: furniture F1 there 0.9745 → 0.9775 with nianbao-tc-v5."""
 _PAGE = re.compile(r"[-—–][ \u3000]+\d{1,3}[ \u3000]+[-—–]|—\d{1,3}—|第[ \u3000]*\d{1,3}[ \u3000]*页"
-                   r"(?:[ \u3000]*[,/，]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?|Page[ \u3000]*(?:\d{1,2}(?=\d[.．、]\D)|\d{1,3}(?!\d))"
+                   r"(?:[ \u3000]*[,/，]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?"
+                   r"|Page[ \u3000]*(?:\d{1,2}(?=\d[.．、]\D)|\d{1,3}(?!\d))"
                    r"|^[ \u3000]*\d{1,3}[ \u3000]*/[ \u3000]*\d{1,3}[ \u3000]*$" + _GLUED_N_OF_M, re.M)
 """Not across a cell marker: ``—|3|—`` is a row's empty cells around a value. ``Page 52.没有…`` is
 page 5 before item 2 (a page number does not take an item's number)."""

@@ -30,7 +30,8 @@ from models.labels import LABELS, class_of
 SWAP_CLASSES = ("SUB", "TXT", "FUR")
 DONORS = {"SUB": ("TXT", "FUR"), "FUR": ("TXT", "SUB"), "TXT": ("SUB", "FUR")}
 """Where a label's borrowed words come from."""
-_CLASS_OF = np.array([class_of(label) for label in LABELS] + ["O"], dtype=object)  # last: padding (-100)
+_CODE_OF = np.array([SWAP_CLASSES.index(class_of(label)) + 1 if class_of(label) in SWAP_CLASSES else 0 for label in LABELS]
+                    + [0], dtype=np.int64)  # 1 + index in SWAP_CLASSES, 0 for the rest; last: padding (-100)
 
 
 def hanzi_mask(tokens: list[str]) -> np.ndarray:
@@ -39,22 +40,17 @@ def hanzi_mask(tokens: list[str]) -> np.ndarray:
 
 
 def _runs(ids: np.ndarray, labels: np.ndarray, hanzi: np.ndarray) -> list[tuple[int, int, int, str]]:
-    """Maximal runs (window, start, end, class) of Chinese characters of one swappable class."""
-    cls = _CLASS_OF[np.where(labels >= 0, labels, len(LABELS))]
-    ok = hanzi[ids] & np.isin(cls, SWAP_CLASSES)
+    """Maximal runs (window, start, end, class) of Chinese characters of one swappable class,
+    in order of window and start. Vectorised: a Python loop over every character cost more
+    than a tenth of a training step."""
+    code = _CODE_OF[np.where(labels >= 0, labels, len(LABELS))] * hanzi[ids]  # 0: not swappable
+    edges = np.diff(np.pad(code, ((0, 0), (1, 1))), axis=1) != 0  # a run starts or ends here
     out = []
-    for w in range(ids.shape[0]):
-        j, n = 0, ids.shape[1]
-        while j < n:
-            if not ok[w, j]:
-                j += 1
-                continue
-            k = j
-            while k < n and ok[w, k] and cls[w, k] == cls[w, j]:
-                k += 1
-            if k - j >= 2:
-                out.append((w, j, k, cls[w, j]))
-            j = k
+    for w, row in enumerate(edges):
+        cuts = np.flatnonzero(row)
+        for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+            if b - a >= 2 and code[w, a]:
+                out.append((w, a, b, SWAP_CLASSES[code[w, a] - 1]))
     return out
 
 
@@ -66,11 +62,12 @@ def swap_words(ids: np.ndarray, labels: np.ndarray, hanzi: np.ndarray, rng: rand
     ``labels`` (BIO ids, -100 for padding) are not changed."""
     runs = _runs(ids, labels, hanzi)
     by_class: dict[str, list] = {c: [r for r in runs if r[3] == c] for c in SWAP_CLASSES}
+    donors_of = {c: [r for d in DONORS[c] for r in by_class[d]] for c in SWAP_CLASSES}
     out = ids.copy()
     for w, a, b, c in runs:
         if rng.random() >= rate:
             continue
-        donors = [r for d in DONORS[c] for r in by_class[d]]
+        donors = donors_of[c]
         if not donors:
             continue
         dw, da, db, _ = rng.choice(donors)

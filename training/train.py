@@ -111,11 +111,28 @@ def _schedule(opt, steps: int, warmup: float):
     return torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / w) * max(0.0, (steps - s) / max(1, steps - w)))
 
 
+def _tensors(ds) -> dict:
+    """Every column of a dataset of fixed-size windows as one int64 tensor, read straight from
+    its Arrow table (0.1 s for 20k windows). ``ds[k]`` is a lazy column that converts row by
+    row when indexed (0.1 s a batch, a sixth of a training step), and ``ds[:]`` does the same
+    for every row at once (two minutes)."""
+    import numpy as np
+    import pyarrow as pa
+    import torch
+
+    table, out = ds.with_format("arrow")[:], {}
+    for k in table.column_names:
+        col, shape = table.column(k).combine_chunks(), [len(table)]
+        while pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
+            shape.append(len(col[0]) if len(col) else 0)
+            col = col.flatten()
+        out[k] = torch.from_numpy(col.to_numpy(zero_copy_only=False).astype(np.int64).reshape(shape))
+    return out
+
+
 def _batches(ds, batch: int, steps: int, rng: random.Random):
-    """``steps`` batches of ``batch`` windows, each window once per shuffled epoch. The columns
-    are taken out of the dataset as tensors once: ``ds[idx]`` costs ~60 ms a batch, a third
-    of a step of the tiny model on two cores."""
-    cols = {k: ds[k] for k in ds.column_names}
+    """``steps`` batches of ``batch`` windows, each window once per shuffled epoch."""
+    cols = _tensors(ds)
     order: list[int] = []
     for _ in range(steps):
         if len(order) < batch:

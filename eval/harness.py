@@ -15,7 +15,7 @@ import logging
 import time
 from pathlib import Path
 
-from extract.pipeline import extract_report
+from extract.pipeline import extract_compared
 from extract.readers import EXTENSIONS
 
 from .metrics import Accuracy, CellAccuracy, FindingAgreement, SectionF1, norm_heading
@@ -44,33 +44,69 @@ def evaluate(gold_dir: Path, kinds: list[str] | None = None, outdir: Path | None
     return {"gold_dir": str(gold_dir), **r}
 
 
+def evaluate_systems(gold_dir: Path, systems: dict[str, bool], kinds: list[str] | None = None,
+                     outdir: Path | None = None, *, device: str = "auto") -> dict[str, dict]:
+    """:func:`evaluate` for several systems (name → use the model?) on one reading of each
+    source, so they are compared on the same text and OCR; predictions go to ``outdir/<name>``
+    (to ``outdir`` itself for a single system).
+
+    >>> r = evaluate_systems(Path("../shared/gold/dev"), {"rules-only": False, "model": True})  # doctest: +SKIP
+    >>> r["rules-only"]["cells"]["all"]["accuracy"] <= r["model"]["cells"]["all"]["accuracy"]  # doctest: +SKIP
+    True
+    """
+    r = evaluate_pairs_systems(gold_pairs(gold_dir, kinds), systems, outdir, device=device)
+    return {name: {"gold_dir": str(gold_dir), **v} for name, v in r.items()}
+
+
 def evaluate_pairs(pairs: list[tuple[Path, Path]], outdir: Path | None = None, *, use_model: bool = True,
                    device: str = "auto") -> dict:
     """Extract and score (source, gold json) pairs (see :func:`gold_pairs`); returns a JSON-ready dict."""
-    cells, sections, layout = CellAccuracy(), SectionF1(), Accuracy()
-    agency, year, findings = Accuracy(), Accuracy(), FindingAgreement()
-    by_kind: dict[str, CellAccuracy] = {}
-    docs = []
+    return evaluate_pairs_systems(pairs, {"": use_model}, outdir, device=device)[""]
+
+
+def evaluate_pairs_systems(pairs: list[tuple[Path, Path]], systems: dict[str, bool], outdir: Path | None = None, *,
+                           device: str = "auto") -> dict[str, dict]:
+    """Score each system (name → use the model?) on the pairs, each source read once; with more
+    than one system the predictions go to ``outdir/<name>``."""
+    tallies = {name: _Tally() for name in systems}
     t0 = time.perf_counter()
     for src, gpath in pairs:
         gold = json.loads(gpath.read_text(encoding="utf-8"))
-        report = extract_report(src, doc_id=gold.get("doc_id", src.stem), use_model=use_model, device=device)
+        reports = extract_compared(src, tuple(systems.values()), doc_id=gold.get("doc_id", src.stem), device=device)
+        for (name, tally), report in zip(tallies.items(), reports):
+            if outdir:
+                folder = outdir / name if len(systems) > 1 else outdir
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / f"{src.stem}.json").write_text(report.to_json(), encoding="utf-8")
+            tally.add(src, gold, report)
+    seconds = time.perf_counter() - t0
+    return {name: {"use_model": use_model, **tallies[name].summary(seconds if len(systems) == 1 else None)}
+            for name, use_model in systems.items()}
+
+
+class _Tally:
+    """The metrics of one system over the documents of an evaluation (docTR-style update/summary)."""
+
+    def __init__(self) -> None:
+        self.cells, self.sections, self.layout = CellAccuracy(), SectionF1(), Accuracy()
+        self.agency, self.year, self.findings = Accuracy(), Accuracy(), FindingAgreement()
+        self.by_kind: dict[str, CellAccuracy] = {}
+        self.docs: list[dict] = []
+
+    def add(self, src: Path, gold: dict, report) -> None:
         pred = report.to_dict()
-        if outdir:
-            outdir.mkdir(parents=True, exist_ok=True)
-            (outdir / f"{src.stem}.json").write_text(report.to_json(), encoding="utf-8")
         skip = set(gold.get("unresolvable", []))
-        wrong = cells.update(gold["cells"], pred["cells"], skip)
-        by_kind.setdefault(report.kind or "?", CellAccuracy()).update(gold["cells"], pred["cells"], skip)
-        missed, extra = sections.update(gold.get("sections", []), pred["sections"])
-        layout.update(pred["layout"] == gold["layout"])
+        wrong = self.cells.update(gold["cells"], pred["cells"], skip)
+        self.by_kind.setdefault(report.kind or "?", CellAccuracy()).update(gold["cells"], pred["cells"], skip)
+        missed, extra = self.sections.update(gold.get("sections", []), pred["sections"])
+        self.layout.update(pred["layout"] == gold["layout"])
         gm = gold.get("meta", {})
         if gm.get("agency") is not None:
-            agency.update(norm_heading(pred["meta"].get("agency")) == norm_heading(gm["agency"]))
+            self.agency.update(norm_heading(pred["meta"].get("agency")) == norm_heading(gm["agency"]))
         if gm.get("year") is not None:
-            year.update(pred["meta"].get("year") == gm["year"])
-        finding_note = findings.update(gold, pred["findings"])
-        docs.append({
+            self.year.update(pred["meta"].get("year") == gm["year"])
+        finding_note = self.findings.update(gold, pred["findings"])
+        self.docs.append({
             "doc_id": src.stem, "kind": report.kind, "status": report.status, "error": report.error,
             "cells_correct": len(gold["cells"]) - len(skip) - len(wrong), "cells_total": len(gold["cells"]) - len(skip),
             "wrong_cells": {k: {"gold": gold["cells"][k], "pred": pred["cells"].get(k)} for k in wrong},
@@ -78,18 +114,23 @@ def evaluate_pairs(pairs: list[tuple[Path, Path]], outdir: Path | None = None, *
             "meta": [gm, pred["meta"]], "findings": finding_note, "seconds": round(report.timings.get("total", 0), 4),
             "pages": report.pages, "timings": {k: round(v, 4) for k, v in report.timings.items()},
         })
-    pages = sum(d["pages"] for d in docs)
-    stage = {}
-    for d in docs:
-        for k, v in d["timings"].items():
-            stage[k] = stage.get(k, 0.0) + v
-    return {
-        "use_model": use_model, "documents": len(docs), "seconds": round(time.perf_counter() - t0, 3),
-        "pages": pages, "seconds_per_page": {k: round(v / max(pages, 1), 4) for k, v in sorted(stage.items())},
-        "cells": cells.summary(), "cells_by_kind": {k: v.summary()["all"] for k, v in sorted(by_kind.items())},
-        "sections": sections.summary(), "layout": layout.summary(),
-        "meta": {"agency": agency.summary(), "year": year.summary()}, "findings": findings.summary(), "per_document": docs,
-    }
+
+    def summary(self, seconds: float | None = None) -> dict:
+        """JSON-ready results; ``seconds`` defaults to the documents' own totals (reading included)."""
+        docs = self.docs
+        pages = sum(d["pages"] for d in docs)
+        stage: dict[str, float] = {}
+        for d in docs:
+            for k, v in d["timings"].items():
+                stage[k] = stage.get(k, 0.0) + v
+        return {
+            "documents": len(docs), "seconds": round(seconds if seconds is not None else stage.get("total", 0.0), 3),
+            "pages": pages, "seconds_per_page": {k: round(v / max(pages, 1), 4) for k, v in sorted(stage.items())},
+            "cells": self.cells.summary(), "cells_by_kind": {k: v.summary()["all"] for k, v in sorted(self.by_kind.items())},
+            "sections": self.sections.summary(), "layout": self.layout.summary(),
+            "meta": {"agency": self.agency.summary(), "year": self.year.summary()}, "findings": self.findings.summary(),
+            "per_document": docs,
+        }
 
 
 def evaluate_rendered(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,

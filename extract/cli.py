@@ -100,23 +100,22 @@ def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str
     Prints the rules-only results, then (unless --no-model) those with the model and the two side
     by side; --json then holds {"rules_only": …, "model": …}, with --no-model the rules-only results.
     """
-    from eval.harness import evaluate, format_comparison, format_results, render_gold
+    from eval.harness import evaluate_systems, format_comparison, format_results, render_gold
 
     systems = {"rules-only": False} if no_model else {"rules-only": False, "model": True}
     kind_list = [k for k in kinds.split(",") if k] or None
     render_kinds = [k for k in render.split(",") if k]
     work = render_gold(Path(gold_dir), render_kinds, seed=seed) if render_kinds else None
+    # every source is read once and analysed by each system: both see the same text and OCR
+    source = evaluate_systems(Path(gold_dir), systems, kind_list, Path(outdir) if outdir else None, device=device)
+    rendered = {k: evaluate_systems(work / k, systems, device=device) for k in render_kinds} if work is not None else {}
     by_system: dict[str, dict] = {}
-    for name, use_model in systems.items():
-        out = Path(outdir) / name if outdir and len(systems) > 1 else (Path(outdir) if outdir else None)
-        r = evaluate(Path(gold_dir), kinds=kind_list, outdir=out, use_model=use_model, device=device)
-        click.echo(f"== {name} ==\n" + format_results(r))
-        if work is not None:
-            rendered = {k: evaluate(work / k, use_model=use_model, device=device) for k in render_kinds}
-            for kind, rk in rendered.items():
-                click.echo(f"\n== {name}, rendered as {kind} ==\n" + format_results(rk))
-            r = {"source": r, "rendered": rendered}
-        by_system[name] = r
+    for name in systems:
+        click.echo(f"== {name} ==\n" + format_results(source[name]))
+        for kind, rk in rendered.items():
+            click.echo(f"\n== {name}, rendered as {kind} ==\n" + format_results(rk[name]))
+        by_system[name] = {"source": source[name], "rendered": {k: rk[name] for k, rk in rendered.items()}} if rendered \
+            else source[name]
         click.echo("")
     if len(by_system) > 1:
         click.echo("== as given ==\n" + format_comparison({n: r.get("source", r) for n, r in by_system.items()}))

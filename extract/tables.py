@@ -272,8 +272,10 @@ def _rows_by_position(text: str, gap: list[Row], start: int, end: int) -> list[t
     ``4.保护第三方合法权益`` as ``合法权益``), placed by position: between two rows that did
     match, the text holds exactly one line per layout row that should stand there, each a
     label that is not a number followed by as many value cells as the row has columns.
-    Returns (row, line start, label end, line end) per row, or None when the lines do not
-    fit that pattern exactly (then nothing is placed)."""
+    When the lines do not fit that pattern exactly (a sub-table's title and header stand between,
+    or a group label opens the next row's line), a row is placed only on a line whose label is its
+    own but for one misread character (:func:`_like_label`). Returns (row, line start, label end,
+    line end) per placed row, or None when no row could be placed."""
     lines, pos = [], text.find("\n", start, end)
     while pos != -1 and pos < end:
         nxt = text.find("\n", pos + 1, end)
@@ -281,22 +283,49 @@ def _rows_by_position(text: str, gap: list[Row], start: int, end: int) -> list[t
         if text[pos + 1:stop].strip(" \x1f"):
             lines.append((pos + 1, stop))
         pos = nxt
-    if len(lines) != len(gap):
+    parsed = [_label_and_values(text, a, b) for a, b in lines]
+    if len(lines) == len(gap) and all(p and len(p[2]) == len(row.columns) for row, p in zip(gap, parsed)):
+        return [(row, a, p[1], b) for row, (a, b), p in zip(gap, lines, parsed)]
+    out, k = [], 0
+    for row in gap:  # in order, each line at most once
+        for j in range(k, len(lines)):
+            p = parsed[j]
+            if p and len(p[2]) == len(row.columns) and _like_label(p[0], row.label):
+                out.append((row, lines[j][0], p[1], lines[j][1]))
+                k = j + 1
+                break
+    return out or None
+
+
+def _label_and_values(text: str, a: int, b: int) -> tuple[str, int, list[str]] | None:
+    """A table line's label (its cells before the values, joined), where its values start and
+    the values; None for a line without a label or without values."""
+    cells, offsets, k = text[a:b].split("\x1f"), [], a
+    for c in cells:
+        offsets.append(k)
+        k += len(c) + 1
+    first_value = next((i for i in range(len(cells)) if all(_VALUE_CELL.match(c) for c in cells[i:])), None)
+    if not first_value or not any(re.search(r"[^\W\d_]", c) for c in cells[:first_value]):
         return None
-    out = []
-    for row, (a, b) in zip(gap, lines):
-        cells, offsets, k = text[a:b].split("\x1f"), [], a
-        for c in cells:
-            offsets.append(k)
-            k += len(c) + 1
-        first_value = next((i for i in range(len(cells)) if all(_VALUE_CELL.match(c) for c in cells[i:])), None)
-        if not first_value or not any(re.search(r"[^\W\d_]", c) for c in cells[:first_value]):
-            return None  # a line without a label, or without values
-        values = [c for c in cells[first_value:] if c.strip()]
-        if len(values) != len(row.columns):
-            return None
-        out.append((row, a, offsets[first_value], b))
-    return out
+    return "".join(cells[:first_value]), offsets[first_value], [c for c in cells[first_value:] if c.strip()]
+
+
+_LABEL_NUMBER = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|\d+\s*[.,，、．]?)\s*")
+
+
+def _like_label(printed: str, label: str) -> bool:
+    """Whether a printed label ends with the layout's label (its numbering aside) but for at most
+    one misread character, for labels of four characters or more (a poor scan's 属于行政造询事项,
+    行政理制).
+
+    >>> _like_label("8. 属于行政造询事项", "8.属于行政查询事项"), _like_label("(五)不予处理1. 要求提供公开出版统", "3.要求提供公开出版物")
+    (True, True)
+    >>> _like_label("行政理制", "行政强制"), _like_label("行政许可", "行政强制"), _like_label("行政", "行政强制")
+    (True, False, False)
+    """
+    core = _LABEL_NUMBER.sub("", label)
+    tail = re.sub(r"\s+", "", printed)[-len(core):]
+    return len(core) >= 4 and len(tail) == len(core) and sum(x != y for x, y in zip(tail, core)) <= 1
 
 
 # ------------------------------------------------------------------ priors and row rules

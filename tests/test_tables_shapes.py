@@ -254,6 +254,38 @@ def test_rows_are_not_placed_when_the_lines_do_not_fit():
     assert r.cells["t3.denied.third_party.natural_person"] is None
 
 
+def test_rows_with_one_misread_character_are_placed_among_other_lines():
+    """A poor scan misreads one character of a label (查→造, 强→理) where the lines between the rows
+    that matched do not fit one per missing row: a group label opens the next row's line, a
+    sub-table's title and header stand between. Each row is placed on the line whose label is
+    its own but for that character, with a finding; the others are left alone."""
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "行政查询" in lab)
+    rows[i] = "8.属于行政造询事项|0|2|0|0|0|0|2|"
+    rows[i + 1] = "(四)无法提供|" + rows[i + 1]
+    rows[0] = "一、本年新收政府信息公开申请数量|5|3|0|0|0|0|8|"
+    rows[-2] = "(七)总计|5|3|0|0|0|0|8|"
+    t2 = T2.replace("行政强制|0|\n", "行政理制|4|\n第二十条第(八)项|\n信息内容|本年收费金额(单位:万元)|\n")
+    r = extract_report(report(rows, t2=t2).encode(), name="r.txt")
+    assert [r.cells[f"t3.denied.query.{c}"] for c in ("natural_person", "commercial", "total")] == [0, 2, 2]
+    coercion = [k for k in r.cells if k.startswith("t2.coercion.")]
+    assert [r.cells[k] for k in coercion][-1] == 4
+    placed = {f.found for f in r.findings if f.rule == "parse.row_by_position"}
+    assert placed == {"8.属于行政造询事项", "行政理制"}
+    assert r.provenance["t3.denied.query.total"].how == "by-position"
+    assert not [f for f in r.findings if f.severity == "error"]
+
+
+def test_a_row_is_not_placed_on_a_line_two_characters_off():
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "行政查询" in lab)
+    rows[i] = "8.属于行政造洵事项|0|0|0|0|0|0|0|"
+    rows[i + 1] = "(四)无法提供|" + rows[i + 1]
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert r.cells["t3.denied.query.total"] is None
+    assert not [f for f in r.findings if f.rule == "parse.row_by_position"]
+
+
 # shapes of tables printed without rules, as an OCR'd scan aligns them into columns
 def test_header_split_in_two_leaves_empty_cells_between_the_values():
     t2 = T2.replace("规章|1|0|3|", "规章|1||0||3||").replace("行政规范性文件|2|1|9|", "行政规范性文件|2||1||9||")

@@ -166,9 +166,9 @@ def extract_compared(source: str | Path | bytes, use_model: Sequence[bool], *, n
         error = _failure(e, name)
     read = time.perf_counter() - t
     for report, with_model in zip(reports, use_model):
-        report.timings["read"] = read
         if doc is not None:
             report.kind, report.pages = doc.kind, len(doc.pages)
+            report.timings["read"] = read  # a failed read records none
             report.timings.update(doc.timings)  # e.g. ocr, layout: spent inside "read"
             t = time.perf_counter()
             try:

@@ -276,6 +276,18 @@ def test_rows_with_one_misread_character_are_placed_among_other_lines():
     assert not [f for f in r.findings if f.severity == "error"]
 
 
+def test_a_first_row_whose_label_was_misread_is_placed_below_the_header():
+    """规章 read as 章: the only line of values between the table's header and the first row that
+    matched is that row's; two such lines for one missing row place nothing."""
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    head = "第二十条第(一)项|\n信息内容|本年制发件数|本年废止件数|现行有效件数|\n"
+    r = extract_report(report(rows, t2=head + T2.replace("规章|", "章|")).encode(), name="r.txt")
+    assert [r.cells[f"t2.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 0, 3]
+    assert [f.found for f in r.findings if f.rule == "parse.row_by_position"] == ["章"]
+    r = extract_report(report(rows, t2=head + T2.replace("规章|", "其他|7|7|7|\n章|")).encode(), name="r.txt")
+    assert r.cells["t2.regulations.issued"] is None
+
+
 def test_a_row_is_not_placed_on_a_line_two_characters_off():
     rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
     i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "行政查询" in lab)

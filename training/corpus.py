@@ -612,9 +612,9 @@ def align_classes(source: str, classes: list[str], flat, default: str = "FUR",
 
 
 def _outside_frame(flat: FlatText, doc: Document, margins: tuple[float, float, float, float]) -> frozenset[int]:
-    """Indices of the flat text's lines whose vertical middle lies above or below the body's
-    frame: the page furniture a PDF renderer drew in its margins. The middle, not the whole box:
-    with a 72 pt bottom margin a Word export's ``- n -`` reaches a point into the frame."""
+    """Indices of the flat text's lines that lie wholly above or below the body's frame: the
+    page furniture a PDF renderer drew in its margins. (Known gap: with a 72 pt bottom margin a Word
+    export's ``- n -`` reaches a point into the frame, so it is aligned like any other line.)"""
     _, _, top, bottom = margins
     heights = {p.number: p.height for p in doc.pages}
     out = set()
@@ -622,8 +622,7 @@ def _outside_frame(flat: FlatText, doc: Document, margins: tuple[float, float, f
         h = heights.get(o.page) if o is not None else None
         if o is None or o.box is None or not h:
             continue
-        middle = (o.box[1] + o.box[3]) / 2
-        if middle <= top or middle >= h - bottom:
+        if o.box[3] <= top or o.box[1] >= h - bottom:
             out.add(k)
     return frozenset(out)
 

@@ -54,6 +54,7 @@ class TrainConfig:
     unk_rate: float = 0.03  # characters turned into [UNK] while fine-tuning: unseen characters in real reports
     text_unk_max: float = 0.3  # narrative and furniture: up to this share per window (real prose is richer than ours)
     swap_max: float = 0.6  # words swapped between sub-headings, narrative and furniture: in up to this share of their runs (training/augment.py)
+    attention: str = "dropkey"  # attention dropout as DropKey on fused attention (training/dropkey.py); "sdpa": BERT's, 1.7x slower here
     init_from: str | None = None
     workers: int = 2
     device: str = "auto"
@@ -160,12 +161,23 @@ def _mask_tokens(ids, vocab, rng_t, rate: float = 0.15):
     return ids, labels
 
 
+def _set_attention(model, kind: str) -> None:
+    """``dropkey`` (training/dropkey.py) or a transformers attention implementation (``sdpa``, ``eager``)."""
+    from .dropkey import use_dropkey
+
+    try:
+        use_dropkey(model) if kind == "dropkey" else model.set_attn_implementation(kind)
+    except (ValueError, NotImplementedError) as e:  # a checkpoint off the attention interface keeps its own
+        log.warning("attention %r not set (%s): the model keeps %s", kind, e, model.config._attn_implementation)
+
+
 def pretrain_mlm(model_cfg, ds, vocab, cfg: TrainConfig, device: str) -> dict:
     """Masked-LM pretraining on the corpus text; returns the encoder's state dict."""
     import torch
     from transformers import LayoutLMForMaskedLM
 
     model = LayoutLMForMaskedLM(model_cfg).to(device).train()
+    _set_attention(model, cfg.attention)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.mlm_lr, weight_decay=0.01)
     sched = _schedule(opt, cfg.mlm_steps, cfg.warmup)
     g = torch.Generator().manual_seed(cfg.seed)
@@ -195,6 +207,7 @@ def finetune(model, ds, vocab, cfg: TrainConfig, device: str) -> list[float]:
     prose = torch.tensor([LABEL2ID[f"{p}-{c}"] for c in ("TXT", "FUR") for p in "BI"])
     hanzi, swap_rng = hanzi_mask(vocab.tokens), random.Random(cfg.seed + 2)
     model.to(device).train()
+    _set_attention(model, cfg.attention)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
     sched = _schedule(opt, cfg.steps, cfg.warmup)
     g = torch.Generator().manual_seed(cfg.seed + 1)
@@ -310,6 +323,7 @@ def train(cfg: TrainConfig, out: str | Path | None) -> dict:
     timings["finetune"] = time.perf_counter() - t
 
     model.eval()
+    _set_attention(model, "sdpa")  # the checkpoint loads anywhere, without training/dropkey.py
     results = {"config": asdict(cfg), "device": device, "vocab_size": len(vocab), "train_windows": len(ds),
                "parameters": sum(p.numel() for p in model.parameters()), "final_loss": round(sum(losses[-20:]) / 20, 4)
                if len(losses) >= 20 else None, "timings_s": {k: round(v, 1) for k, v in timings.items()}}
@@ -425,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     for f in ("train_docs", "test_docs", "mlm_steps", "steps", "batch", "seed", "workers"):
         p.add_argument("--" + f.replace("_", "-"), type=int, default=getattr(TrainConfig, f))
     p.add_argument("--swap-max", type=float, default=TrainConfig.swap_max)
+    p.add_argument("--attention", choices=("dropkey", "sdpa", "eager"), default=TrainConfig.attention,
+                   help="attention dropout while training: DropKey on fused attention, or BERT's (sdpa, eager)")
     p.add_argument("--init-from", default=None)
     p.add_argument("--device", default="auto")
     p.add_argument("--rescore", action="store_true", help="only score the checkpoint in --out again and rewrite its card")
@@ -435,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     cfg = TrainConfig(train_docs=a.train_docs, test_docs=a.test_docs, mlm_steps=a.mlm_steps, steps=a.steps, batch=a.batch,
                       seed=a.seed, workers=a.workers, init_from=a.init_from, device=a.device,
-                      swap_max=a.swap_max)
+                      swap_max=a.swap_max, attention=a.attention)
     r = train(cfg, a.out)
     print(json.dumps({k: r[k] for k in ("test", "timings_s", "parameters")}, ensure_ascii=False, indent=1))
     return 0

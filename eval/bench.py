@@ -324,8 +324,11 @@ def bench(gold_dir: Path, kinds: Sequence[str], *, device: str = "auto", out: Pa
           limit: int | None = None, seed: int = 0, ocr_engines: Sequence[str] = ("rapidocr", "tesseract"),
           baseline: bool = True, tokens: int = 20, workdir: Path | None = None) -> dict:
     """Run the benchmark; writes ``out/results.json``, ``results.md`` and plots when ``out`` is given."""
-    t0 = time.perf_counter()
-    work = workdir or Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    if workdir is None:  # renders and OCR outputs of this run only: removed at the end
+        with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+            return bench(gold_dir, kinds, device=device, out=out, limit=limit, seed=seed, ocr_engines=ocr_engines,
+                         baseline=baseline, tokens=tokens, workdir=Path(tmp))
+    t0, work = time.perf_counter(), workdir
     devices, note = resolve_devices(device)
     t = time.perf_counter()
     inputs = bench_inputs.prepare(gold_dir, kinds, work, limit=limit, seed=seed)

@@ -5,6 +5,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -175,8 +176,11 @@ def test_token_hook(monkeypatch):
 def test_results_files_and_schema(tmp_path, monkeypatch):
     monkeypatch.setattr(bench_mod, "cuda_status", lambda: {"torch": False, "onnxruntime": False, "name": None})
     monkeypatch.delenv("NIANBAO_OCR_DEVICE", raising=False)
-    out = tmp_path / "out"
+    out, scratch = tmp_path / "out", tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     r = bench(SAMPLES, ["text", "html"], device="cuda", out=out, limit=2, tokens=0)
+    assert not list(scratch.iterdir())  # its working folder is removed
     assert "NIANBAO_OCR_DEVICE" not in os.environ  # set only while a kind runs
     assert {"version", "gold_dir", "kinds", "devices", "runs", "tokens", "tokens_note", "machine", "seconds"} <= set(r)
     assert r["devices"]["run"] == ["cpu"] and "no CUDA device" in r["devices"]["note"]

@@ -54,7 +54,7 @@ class TrainConfig:
     unk_rate: float = 0.03  # characters turned into [UNK] while fine-tuning: unseen characters in real reports
     text_unk_max: float = 0.3  # narrative and furniture: up to this share per window (real prose is richer than ours)
     swap_max: float = 0.6  # words swapped between sub-headings, narrative and furniture: in up to this share of their runs (training/augment.py)
-    attention: str = "dropkey"  # attention dropout as DropKey on fused attention (training/dropkey.py); "sdpa": BERT's, 1.7x slower here
+    attention: str = "cheap"  # BERT's attention dropout with a mask drawn 16 bits at a time (training/attention.py); "sdpa": torch's, 1.45x slower here
     init_from: str | None = None
     workers: int = 2
     device: str = "auto"
@@ -162,11 +162,11 @@ def _mask_tokens(ids, vocab, rng_t, rate: float = 0.15):
 
 
 def _set_attention(model, kind: str) -> None:
-    """``dropkey`` (training/dropkey.py) or a transformers attention implementation (``sdpa``, ``eager``)."""
-    from .dropkey import use_dropkey
+    """``cheap`` (training/attention.py) or a transformers attention implementation (``sdpa``, ``eager``)."""
+    from .attention import register
 
     try:
-        use_dropkey(model) if kind == "dropkey" else model.set_attn_implementation(kind)
+        model.set_attn_implementation(register() if kind == "cheap" else kind)
     except (ValueError, NotImplementedError) as e:  # a checkpoint off the attention interface keeps its own
         log.warning("attention %r not set (%s): the model keeps %s", kind, e, model.config._attn_implementation)
 
@@ -323,7 +323,7 @@ def train(cfg: TrainConfig, out: str | Path | None) -> dict:
     timings["finetune"] = time.perf_counter() - t
 
     model.eval()
-    _set_attention(model, "sdpa")  # the checkpoint loads anywhere, without training/dropkey.py
+    _set_attention(model, "sdpa")  # the checkpoint loads anywhere, without training/attention.py
     results = {"config": asdict(cfg), "device": device, "vocab_size": len(vocab), "train_windows": len(ds),
                "parameters": sum(p.numel() for p in model.parameters()), "final_loss": round(sum(losses[-20:]) / 20, 4)
                if len(losses) >= 20 else None, "timings_s": {k: round(v, 1) for k, v in timings.items()}}
@@ -377,6 +377,10 @@ def save_checkpoint(model, vocab, out: Path) -> None:
     write_sums(out, ["config.json", "model.safetensors", "vocab.txt"])
 
 
+_ATTENTION_CARD = {"cheap": "on the attention probabilities, its mask drawn 16 bits at a time (`training/attention.py`)",
+                   "sdpa": "on the attention probabilities (torch's SDPA)", "eager": "on the attention probabilities (eager)"}
+
+
 def write_card(out: Path, results: dict) -> None:
     """The model card (README.md) and the full results (metrics.json) beside the weights."""
     import hashlib
@@ -405,7 +409,8 @@ template bank).
 Masked-LM pretraining for {cfg['mlm_steps']} steps, then token-classification fine-tuning for {cfg['steps']} steps
 (batch {cfg['batch']} windows of 256 characters, AdamW, lr {cfg['lr']}, {cfg['unk_rate']:.0%} of characters dropped to
 [UNK], words swapped between sub-headings, narrative and furniture in up to {cfg.get('swap_max', 0):.0%} of their runs per
-batch: `training/augment.py`), on `{results['device']}`. Stage times (s): {results['timings_s']}.
+batch: `training/augment.py`), attention dropout {json.loads((out / 'config.json').read_text())['attention_probs_dropout_prob']}
+{_ATTENTION_CARD.get(cfg.get('attention', 'sdpa'), cfg.get('attention'))}, on `{results['device']}`. Stage times (s): {results['timings_s']}, {sum(results['timings_s'].values()) / 60:.1f} min in all.
 Retrain with `nianbao train --out models/{out.name}`.
 
 ## Held-out test metrics (seqeval, character BIO spans)
@@ -439,8 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     for f in ("train_docs", "test_docs", "mlm_steps", "steps", "batch", "seed", "workers"):
         p.add_argument("--" + f.replace("_", "-"), type=int, default=getattr(TrainConfig, f))
     p.add_argument("--swap-max", type=float, default=TrainConfig.swap_max)
-    p.add_argument("--attention", choices=("dropkey", "sdpa", "eager"), default=TrainConfig.attention,
-                   help="attention dropout while training: DropKey on fused attention, or BERT's (sdpa, eager)")
+    p.add_argument("--attention", choices=("cheap", "sdpa", "eager"), default=TrainConfig.attention,
+                   help="the attention while training: 'cheap' dropout masks (training/attention.py) or transformers' own")
     p.add_argument("--init-from", default=None)
     p.add_argument("--device", default="auto")
     p.add_argument("--rescore", action="store_true", help="only score the checkpoint in --out again and rewrite its card")

@@ -84,3 +84,14 @@ def test_trains_and_saves_a_checkpoint_that_loads_without_it(tmp_path):
     assert "nianbao" not in json.dumps(json.loads((tmp_path / "config.json").read_text()))
     again = AutoModelForTokenClassification.from_pretrained(tmp_path).eval()
     assert torch.allclose(again(**x).logits, model(**x).logits, atol=1e-6)
+
+
+def test_cheap_is_torchs_fused_attention_on_a_gpu():
+    from training.attention import NAME
+    from training.train import _set_attention
+
+    model = _tiny()
+    _set_attention(model, "cheap", "cpu")
+    assert model.config._attn_implementation == NAME
+    _set_attention(model, "cheap", "cuda:0")  # only the choice: no GPU needed
+    assert model.config._attn_implementation == "sdpa"

@@ -290,3 +290,33 @@ def test_real_pdf_table_three_header_spans(real_docs) -> None:
     assert (cells["法人或其他组织"].col_span, cells["自然人"].row_span) == (5, 2)
     assert cells["三、本年度办理结果"].row_span == 11  # vertical label, newlines between CJK removed
     assert [c.text for c in t.rows()[3]] == ["一、本年新收政府信息公开申请数量", "3001", "53", "0", "0", "61", "4", "3119"]
+
+
+def _margin_page(number: int, header: str, footer: str, body: str, ocr: bool):
+    from extract.document import Page, Segment
+
+    segs = [Segment(header, 0, number, (20.0, 8.0, 400.0, 24.0)), Segment(body, 1, number, (60.0, 300.0, 500.0, 318.0)),
+            Segment(footer, 2, number, (20.0, 815.0, 576.0, 831.0))]
+    return Page(number=number, width=595.0, height=842.0, segments=segs, ocr=ocr)
+
+
+def test_a_browser_print_header_misread_differently_on_each_scanned_page_is_furniture() -> None:
+    """A scan's OCR reads the same print header and URL footer with a different slip on each
+    page; they are still lines repeated on most pages. On text-layer pages lines must repeat exactly."""
+    from extract.readers.pdf import _mark_furniture
+
+    heads = ["2022/1/19 13:30 某区人民政府办公室2020年政府值息公开工作年度报告",
+             "2022/1/19 13:30 某区人民政府办公室2020年政府信息公开工作年度报告",
+             "2022/1/1913:30 某区人民政府办公室2020年政府信息公开工作年度报告"]
+    feet = ["https://zwgk.city.gov.cn/zwgk/zfxgkml/ndbg/t20238824_86567.html 1/3",
+            "https://zwgk.city.gov.cn/zwgk/zfxxgkml/ndbg/t20238824_86567.html 2/3",
+            "https://zwgk.city.gov.cn/zwgk/zfgkml/ndbg/120238824_86567.ntml 3/3"]
+    bodies = ["规章 0 112 0", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    for ocr in (True, False):
+        pages = [_margin_page(i + 1, h, f, b, ocr) for i, (h, f, b) in enumerate(zip(heads, feet, bodies))]
+        _mark_furniture(pages)
+        roles = [[s.role for s in p.segments] for p in pages]
+        if ocr:
+            assert roles == [["furniture", "body", "furniture"]] * 3
+        else:  # on text-layer pages no two of these are equal, so none repeats
+            assert [r[1] for r in roles] == ["body"] * 3 and [r[2] for r in roles] == ["body"] * 3

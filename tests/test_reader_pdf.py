@@ -312,6 +312,11 @@ def test_a_browser_print_header_misread_differently_on_each_scanned_page_is_furn
             "https://zwgk.city.gov.cn/zwgk/zfxxgkml/ndbg/t20238824_86567.html 2/3",
             "https://zwgk.city.gov.cn/zwgk/zfgkml/ndbg/120238824_86567.ntml 3/3"]
     bodies = ["规章 0 112 0", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    from extract.scan import mark_repeated_furniture
+
+    images = [_margin_page(i + 1, h, f, b, True) for i, (h, f, b) in enumerate(zip(heads, feet, bodies))]
+    mark_repeated_furniture(images)  # the image reader's pages (a multi-page TIFF) are OCR'd too
+    assert [[s.role for s in p.segments] for p in images] == [["furniture", "body", "furniture"]] * 3
     for ocr in (True, False):
         pages = [_margin_page(i + 1, h, f, b, ocr) for i, (h, f, b) in enumerate(zip(heads, feet, bodies))]
         _mark_furniture(pages)

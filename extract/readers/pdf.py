@@ -24,8 +24,6 @@ import logging
 import math
 import re
 import unicodedata
-from collections import Counter
-from difflib import SequenceMatcher
 from typing import Any, Iterator
 
 import numpy as np
@@ -35,6 +33,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ..document import Box, Cell, Document, Page, Segment, Table
 from ..errors import ReadError
+from ..furniture import repeats
 
 log = logging.getLogger(__name__)
 
@@ -261,38 +260,6 @@ def _unruled_tables(page: Any, number: int, free: list[dict], ruled: list[Table]
     return tables, [chars[id(w)] for line in loose for w in line.words]
 
 
-OCR_REPEAT_RATIO = 0.9  # an OCR'd margin line repeats another when this similar (a misread character or space)
-
-
-def _repeats(pages: list[tuple[set[str], bool]]) -> Counter:
-    """On how many pages each margin line (its digits as ``#``) appears. A line of an OCR'd page
-    (``True`` beside its lines) also counts as the line it is within a few misread characters of:
-    a browser's print header read as ``政府值息`` on one page and ``政府信息`` on the next.
-
-    >>> n = _repeats([({"#/#/# #:# 某局#年政府信息公开工作年度报告"}, True), ({"#/#/#:# 某局#年政府值息公开工作年度报告"}, True),
-    ...               ({"某局#年政府信息公开工作年度报告"}, True)])
-    >>> sorted(n.values())
-    [1, 2, 2]
-    """
-    groups: list[tuple[str, set[int]]] = []  # a first line, and the pages its group is on
-    of: dict[tuple[int, str], set[int]] = {}
-    for i, (keys, ocr) in enumerate(pages):
-        for k in keys:
-            for first, on in groups:
-                if k == first or (ocr and abs(len(k) - len(first)) <= 0.2 * len(first)
-                                  and SequenceMatcher(None, k, first).ratio() >= OCR_REPEAT_RATIO):
-                    break
-            else:
-                first, on = k, set()
-                groups.append((first, on))
-            on.add(i)
-            of[(i, k)] = on
-    out: Counter = Counter()
-    for (i, k), on in of.items():
-        out[k] = max(out[k], len(on))
-    return out
-
-
 def _mark_furniture(pages: list[Page]) -> None:
     """Set role="furniture" on page numbers and on margin lines repeated on most pages."""
     def band(seg: Segment, page: Page, share: float) -> bool:
@@ -305,7 +272,7 @@ def _mark_furniture(pages: list[Page]) -> None:
     def wordy(seg: Segment) -> bool:  # a running header has words; a bare number may be a table value
         return len(re.sub(r"[\d\s\W_]", "", seg.text)) >= 2
 
-    seen = _repeats([({key(s) for s in p.segments if band(s, p, REPEAT_BAND) and wordy(s)}, p.ocr) for p in pages])
+    seen = repeats([({key(s) for s in p.segments if band(s, p, REPEAT_BAND) and wordy(s)}, p.ocr) for p in pages])
     need = max(2, math.ceil(0.6 * len(pages)))
     for page in pages:
         segs = sorted((s for s in page.segments if s.box and s.text.strip()), key=lambda s: s.box[1])

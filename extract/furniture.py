@@ -1,0 +1,42 @@
+"""Page furniture shared by the readers: margin lines that repeat from page to page.
+
+A running header, a browser's print header (date, time, the page's title) or its URL footer is
+printed on most pages of a report; the PDF reader (text layer or OCR) and the image reader mark
+such margin lines ``role="furniture"``. On a scan the OCR reads the same line with a different
+slip on each page, so a line of an OCR'd page counts as the one it is nearly equal to.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from difflib import SequenceMatcher
+
+OCR_REPEAT_RATIO = 0.9  # an OCR'd margin line repeats another when this similar (a misread character or space)
+
+
+def repeats(pages: list[tuple[set[str], bool]]) -> Counter:
+    """On how many pages each margin line (its digits as ``#``) appears. A line of an OCR'd page
+    (``True`` beside its lines) also counts as the line it is within a few misread characters of:
+    a browser's print header read as ``政府值息`` on one page and ``政府信息`` on the next.
+
+    >>> n = repeats([({"#/#/# #:# 某局#年政府信息公开工作年度报告"}, True), ({"#/#/#:# 某局#年政府值息公开工作年度报告"}, True),
+    ...               ({"某局#年政府信息公开工作年度报告"}, True)])
+    >>> sorted(n.values())
+    [1, 2, 2]
+    """
+    groups: list[tuple[str, set[int]]] = []  # a first line, and the pages its group is on
+    of: dict[tuple[int, str], set[int]] = {}
+    for i, (keys, ocr) in enumerate(pages):
+        for k in keys:
+            for first, on in groups:
+                if k == first or (ocr and abs(len(k) - len(first)) <= 0.2 * len(first)
+                                  and SequenceMatcher(None, k, first).ratio() >= OCR_REPEAT_RATIO):
+                    break
+            else:
+                first, on = k, set()
+                groups.append((first, on))
+            on.add(i)
+            of[(i, k)] = on
+    out: Counter = Counter()
+    for (i, k), on in of.items():
+        out[k] = max(out[k], len(on))
+    return out

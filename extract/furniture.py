@@ -37,6 +37,6 @@ def repeats(pages: list[tuple[set[str], bool]]) -> Counter:
             on.add(i)
             of[(i, k)] = on
     out: Counter = Counter()
-    for (i, k), on in of.items():
+    for (_, k), on in of.items():
         out[k] = max(out[k], len(on))
     return out

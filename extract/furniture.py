@@ -7,14 +7,24 @@ slip on each page, so a line of an OCR'd page counts as the one it is nearly equ
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from difflib import SequenceMatcher
 
 OCR_REPEAT_RATIO = 0.9  # an OCR'd margin line repeats another when this similar (a misread character or space)
 
 
+def margin_key(text: str) -> str:
+    """A margin line with its numbers as ``#`` (page numbers, dates and times change from page to page).
+
+    >>> margin_key("2022/1/19 13:30 某局 1/3")
+    '#/#/# #:# 某局 #/#'
+    """
+    return re.sub(r"\d+", "#", text)
+
+
 def repeats(pages: list[tuple[set[str], bool]]) -> Counter:
-    """On how many pages each margin line (its digits as ``#``) appears. A line of an OCR'd page
+    """On how many pages each margin line (its :func:`margin_key`) appears. A line of an OCR'd page
     (``True`` beside its lines) also counts as the line it is within a few misread characters of:
     a browser's print header read as ``政府值息`` on one page and ``政府信息`` on the next.
 

@@ -56,7 +56,7 @@ import numpy as np
 from .anchors import title_blocks
 from .columns import header_bounds
 from .document import Box, Cell, Page, Segment, Table
-from .furniture import repeats
+from .furniture import margin_key, repeats
 from .ocr import OcrBackend, OcrLine, OcrUnavailable, OcrWord, adopt_library_logs
 from .ocr.hygiene import fix_number, looks_numeric
 from .ocr.missed import recover_missed_numbers
@@ -961,18 +961,15 @@ def renumber(page: Page, order: Iterator[int]) -> None:
 
 def mark_repeated_furniture(pages: list[Page], band: float = 0.08) -> None:
     """Lines near the top or bottom edge that repeat (digits aside, OCR slips aside) on most pages are furniture."""
-    def key(seg: Segment) -> str:
-        return re.sub(r"\d+", "#", seg.text)
-
     def edge(seg: Segment, page: Page) -> bool:
         mid = (seg.box[1] + seg.box[3]) / 2
         return bool(page.height) and (mid <= page.height * band or mid >= page.height * (1 - band))
 
-    seen = repeats([({key(s) for s in p.segments if s.box and edge(s, p)}, True) for p in pages])
+    seen = repeats([({margin_key(s.text) for s in p.segments if s.box and edge(s, p)}, True) for p in pages])
     need = max(2, math.ceil(0.6 * len(pages)))
     for page in pages:
         for seg in page.segments:
-            if seg.box and edge(seg, page) and seen[key(seg)] >= need:
+            if seg.box and edge(seg, page) and seen[margin_key(seg.text)] >= need:
                 seg.role = "furniture"
 
 

@@ -33,7 +33,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ..document import Box, Cell, Document, Page, Segment, Table
 from ..errors import ReadError
-from ..furniture import repeats
+from ..furniture import margin_key, repeats
 
 log = logging.getLogger(__name__)
 
@@ -266,13 +266,10 @@ def _mark_furniture(pages: list[Page]) -> None:
         mid = (seg.box[1] + seg.box[3]) / 2
         return mid <= page.height * share or mid >= page.height * (1 - share)
 
-    def key(seg: Segment) -> str:
-        return re.sub(r"\d+", "#", seg.text)
-
     def wordy(seg: Segment) -> bool:  # a running header has words; a bare number may be a table value
         return len(re.sub(r"[\d\s\W_]", "", seg.text)) >= 2
 
-    seen = repeats([({key(s) for s in p.segments if band(s, p, REPEAT_BAND) and wordy(s)}, p.ocr) for p in pages])
+    seen = repeats([({margin_key(s.text) for s in p.segments if band(s, p, REPEAT_BAND) and wordy(s)}, p.ocr) for p in pages])
     need = max(2, math.ceil(0.6 * len(pages)))
     for page in pages:
         segs = sorted((s for s in page.segments if s.box and s.text.strip()), key=lambda s: s.box[1])
@@ -290,7 +287,7 @@ def _mark_furniture(pages: list[Page]) -> None:
                 outer.add(id(bottom))
         for seg in page.segments:
             if ((band(seg, page, PAGE_NO_BAND) and _PAGE_NO.match(seg.text) and id(seg) in outer)
-                    or (band(seg, page, REPEAT_BAND) and wordy(seg) and seen[key(seg)] >= need)):
+                    or (band(seg, page, REPEAT_BAND) and wordy(seg) and seen[margin_key(seg.text)] >= need)):
                 seg.role = "furniture"
 
 

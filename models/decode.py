@@ -91,8 +91,36 @@ def sub_mark_spans(text: str, reach: int = SUB_MARK_REACH) -> list[tuple[int, in
             stop = end
         if text[stop - 1] not in _SUB_STOPS and _ROW_NEXT.match(text, stop):
             continue  # a table's row label (its values or cells follow), not a heading
-        out.append((a, stop))
+        out.append((a, _at_heading_end(text, a, stop, reach)))
     return out
+
+
+_HEADING_END = re.compile("情况|方面|措施|问题")
+"""The words sub-headings end with (（二）依申请公开办理情况, 二是制度建设方面, （二）改进措施). Run together
+with their text (``（一）基本情况今年，我区…``, a report flattened by a crawler) they are where the
+heading stops, as a 。 would be. Measured on 240 documents of the *training* templates with an unseen
+seed (4021), nianbao-tc-v6 / the cheap recipe's checkpoint: sub-heading F1 there 0.9776 → 0.9792 /
+0.9771 → 0.9797, narrative 0.9838 → 0.9843 / 0.9834 → 0.9843; with 情况 alone half of that."""
+
+
+def _at_heading_end(text: str, a: int, stop: int, reach: int) -> int:
+    """The end of a sub-heading's span: ``stop``, or the end of a heading's last word
+    (:data:`_HEADING_END`) that text without a stop follows, where that comes first; a bare mark
+    (no stop within reach) reaches to such a word ahead.
+
+    >>> t = "（一）基本情况今年，我区公布政府信息。"
+    >>> t[:_at_heading_end(t, 0, len(t), 40)]
+    '（一）基本情况'
+    >>> t = "（一）主动公开情况。正文"
+    >>> t[:_at_heading_end(t, 0, 10, 40)]
+    '（一）主动公开情况。'
+    """
+    m = _HEADING_END.search(text, a, min(len(text), a + reach))
+    if m is None or (m.end() < len(text) and text[m.end()] in _SUB_STOPS + "\n"):
+        return stop
+    if m.end() < stop or stop - a <= 6:
+        return m.end()
+    return stop
 
 
 _GLUED_N_OF_M = (r"|(?<=[^\d\s/.:\-\x1d-\x1f比约占达第共为年于])\d{1,3}/\d{1,3}"
@@ -257,9 +285,9 @@ def decode_classes(text: str, probs: np.ndarray, labels: list[str], switch_cost:
         cp[~sec_zones(text), _NAMES.index("SEC")] -= sec_off_mark
     if sub_off_mark:
         cp[~sub_zones(text), _NAMES.index("SUB")] -= sub_off_mark
-    hard = np.full((k - 1, k - 1), -switch_cost)
+    hard = np.full((k - 1, k - 1), -float(switch_cost))
     np.fill_diagonal(hard, 0.0)
-    stop = np.full((k - 1, k - 1), -soft_cost)
+    stop = np.full((k - 1, k - 1), -float(soft_cost))
     np.fill_diagonal(stop, 0.0)
     digit = hard.copy()
     v = _NAMES.index("VAL") - 1

@@ -472,3 +472,22 @@ def test_a_page_number_run_into_text_is_a_span_of_its_own() -> None:
     got = "".join(c[0] for c in decode_classes(text, p, LABELS))
     assert got == "RRVFFFFOFRRRRRR", got
     assert decode_classes(text, p, LABELS, page_edge=False)[9] == "FUR"
+
+
+@needs_model
+def test_a_sub_heading_run_into_its_text_ends_at_its_last_word() -> None:
+    """A crawler's run-together text (``（一）基本情况今年，我区…``): the sub-heading's span stops after
+    情况, not at the sentence's 。, while a heading with its own 。 keeps it."""
+    import numpy as np
+
+    from models.decode import decode_classes, sub_mark_spans
+    from models.labels import LABELS
+
+    text = "正文结束。（一）基本情况今年，我区政府信息公开单位共公布政府信息2599条，办理申请12件。"
+    assert [text[a:b] for a, b in sub_mark_spans(text)] == ["（一）基本情况"]
+    p = np.full((len(text), len(LABELS)), 0.001)
+    p[:, LABELS.index("I-TXT")], p[:, LABELS.index("I-SUB")] = 0.6, 0.4
+    got = decode_classes(text, p, LABELS)
+    assert "".join(c[1] for c in got) == "XXXXX" + "U" * 7 + "X" * (len(text) - 12)
+    own_stop = "正文结束。（一）主动公开情况。本机关全年主动公开政府信息512条。"
+    assert [own_stop[a:b] for a, b in sub_mark_spans(own_stop)] == ["（一）主动公开情况。"]

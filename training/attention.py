@@ -9,9 +9,9 @@ the dropout takes SDPA off its fused kernel and draws one float from the generat
 the generator's work, and the same dropout in distribution (rate within 1e-5 of ``p``, the kept
 probabilities scaled by the inverse of the kept share). A fine-tuning step of the tiny model takes
 0.34 s instead of 0.49 s. Seeded like everything else (the global torch generator).
-``nianbao train --attention cheap`` uses it; the default recipe keeps torch's SDPA, which made the
-shipped model (a whole recipe with this one took 29 min and missed the 0.97 sub-heading floor by a
-seed's spread: README, "The token classifier").
+The default recipe uses it on a CPU since nianbao-tc-v7 (its whole recipe 26.7 min; v6's, with torch's
+SDPA, 23–45 min by day: README, "The token classifier"); ``--attention sdpa`` is the old way, and a
+GPU always takes SDPA, whose fused kernels drop for free.
 
 At inference (``module.training`` false) nothing is dropped; a checkpoint is saved with
 ``sdpa`` set again, so it loads and exports without this module.

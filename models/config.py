@@ -4,7 +4,7 @@ Example:
     >>> CONFIGS["layoutlm-char-tiny"]["num_hidden_layers"]
     3
     >>> DEFAULT_MODEL
-    'nianbao-tc-v6'
+    'nianbao-tc-v7'
 """
 from __future__ import annotations
 
@@ -23,5 +23,5 @@ WINDOW, STRIDE = 256, 192
 """Characters per window and the step between windows at inference (64 characters overlap)."""
 
 MODELS_DIR = Path(__file__).resolve().parent
-DEFAULT_MODEL = "nianbao-tc-v6"
+DEFAULT_MODEL = "nianbao-tc-v7"
 CHECKPOINT_FILES = ("config.json", "model.safetensors", "vocab.txt")

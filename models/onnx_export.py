@@ -10,7 +10,7 @@ result needs only onnxruntime. ``nianbao train`` exports at the end of its recip
 ``nianbao export-onnx DIR`` does it for any checkpoint.
 
 Example:
-    >>> path = export_onnx("models/nianbao-tc-v6")            # doctest: +SKIP
+    >>> path = export_onnx("models/nianbao-tc-v7")            # doctest: +SKIP
     >>> path.name                                               # doctest: +SKIP
     'model.onnx'
 """

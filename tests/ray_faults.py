@@ -17,7 +17,7 @@ def work(path: str, member: str | None, doc_id: str, outdir: str, rows: bool, us
     """``batch._extract_to``, except for inputs named hang*, crash* and probe*."""
     name = Path(path).name
     if name.startswith("hang"):
-        time.sleep(120)
+        time.sleep(900)
     if name.startswith("crash"):
         os._exit(3)  # a native crash: the process is gone
     if name.startswith("probe"):

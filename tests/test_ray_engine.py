@@ -85,7 +85,7 @@ def test_ray_engine_timeout_crash_and_options_per_document(tmp_path, local_ray):
     t = time.perf_counter()
     got = {it.name: r for it, r in run_ray(jobs, str(out), workers=2, timeout=3, use_model=False, device="cpu",
                                            work=ray_faults.work)}
-    assert time.perf_counter() - t < 60
+    assert time.perf_counter() - t < 300  # the hang (900 s) was cut at its 3 s timeout, not waited for
     assert set(got) == {"r0.txt", "r1.txt", "r2.txt", "bad.txt", "hang.txt", "crash.txt", "probe.txt"}
     assert got["hang.txt"]["status"] == "failed" and "timed out after 3 s" in got["hang.txt"]["error"]
     assert got["crash.txt"]["status"] == "failed" and "worker process died" in got["crash.txt"]["error"]

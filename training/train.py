@@ -80,8 +80,8 @@ def corpus(n: int, split: str, kinds: tuple[str, ...], seed: int, workers: int =
     if per_kind:
         jobs = [(seed * 100003 + i, k, split) for k in kinds for i in range(n)]
     else:
-        weights = [(weights or KIND_WEIGHTS).get(k, 1) for k in kinds]
-        jobs = [(seed * 100003 + i, rng.choices(kinds, weights)[0], split) for i in range(n)]
+        by_kind = [(weights or KIND_WEIGHTS).get(k, 1) for k in kinds]
+        jobs = [(seed * 100003 + i, rng.choices(kinds, by_kind)[0], split) for i in range(n)]
     if workers > 1:
         from multiprocessing import get_context
 

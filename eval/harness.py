@@ -137,10 +137,17 @@ def evaluate_rendered(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdi
                       synth: int = 0, use_model: bool = True, device: str = "auto") -> dict[str, dict]:
     """Render every gold report as each kind (``pdf``, ``scan``, ``tiff``) and evaluate each.
 
-    The renderings are made here, from the gold (training.render), never stored in git.
+    The renderings are made here, from the gold (training.render), never stored in git; without
+    ``workdir`` in a temporary folder that is removed afterwards.
     """
-    work = render_gold(gold_dir, kinds, seed=seed, workdir=workdir, synth=synth)
-    return {k: evaluate(work / k, use_model=use_model, device=device) for k in kinds}
+    if workdir is not None:
+        work = render_gold(gold_dir, kinds, seed=seed, workdir=workdir, synth=synth)
+        return {k: evaluate(work / k, use_model=use_model, device=device) for k in kinds}
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-render-") as tmp:  # removed afterwards
+        return evaluate_rendered(gold_dir, kinds, seed=seed, workdir=Path(tmp), synth=synth, use_model=use_model,
+                                 device=device)
 
 
 def render_gold(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -105,10 +106,13 @@ def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str
     systems = {"rules-only": False} if no_model else {"rules-only": False, "model": True}
     kind_list = [k for k in kinds.split(",") if k] or None
     render_kinds = [k for k in render.split(",") if k]
-    work = render_gold(Path(gold_dir), render_kinds, seed=seed) if render_kinds else None
     # every source is read once and analysed by each system: both see the same text and OCR
     source = evaluate_systems(Path(gold_dir), systems, kind_list, Path(outdir) if outdir else None, device=device)
-    rendered = {k: evaluate_systems(work / k, systems, device=device) for k in render_kinds} if work is not None else {}
+    rendered = {}
+    if render_kinds:  # the renderings (tens of MB of scans) live only as long as this run
+        with tempfile.TemporaryDirectory(prefix="nianbao-render-") as tmp:
+            work = render_gold(Path(gold_dir), render_kinds, seed=seed, workdir=Path(tmp))
+            rendered = {k: evaluate_systems(work / k, systems, device=device) for k in render_kinds}
     by_system: dict[str, dict] = {}
     for name in systems:
         click.echo(f"== {name} ==\n" + format_results(source[name]))

@@ -38,3 +38,29 @@ def test_each_source_is_read_once_for_both_systems(tmp_path, monkeypatch):
     assert alone["cells"] == r["rules-only"]["cells"] and alone["sections"] == r["rules-only"]["sections"]
     assert alone["findings"] == r["rules-only"]["findings"]
     assert harness.format_comparison(r).count("\n") == 2
+
+
+def test_eval_render_scores_the_renderings_and_removes_them(tmp_path, monkeypatch):
+    """``nianbao eval --render pdf`` scores text-layer PDFs rendered from the gold, then deletes them
+    (a scan run left ~86 MB in /tmp each time)."""
+    import json
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from extract.cli import main
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for suffix in (".txt", ".json"):
+        shutil.copy(SAMPLES / f"seed_000{suffix}", gold / f"seed_000{suffix}")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    res = CliRunner().invoke(main, ["eval", str(gold), "--render", "pdf", "--no-model", "--json", str(tmp_path / "r.json")])
+    assert res.exit_code == 0, res.output
+    r = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert r["rendered"]["pdf"]["documents"] == 1 and r["rendered"]["pdf"]["cells"]["all"]["correct"] > 150
+    assert not list(scratch.iterdir())  # the renderings are gone
+    again = harness.evaluate_rendered(gold, ["pdf"], use_model=False)  # the library call cleans up alike
+    assert again["pdf"]["cells"] == r["rendered"]["pdf"]["cells"] and not list(scratch.iterdir())

@@ -140,14 +140,12 @@ def evaluate_rendered(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdi
     The renderings are made here, from the gold (training.render), never stored in git; without
     ``workdir`` in a temporary folder that is removed afterwards.
     """
-    if workdir is not None:
-        work = render_gold(gold_dir, kinds, seed=seed, workdir=workdir, synth=synth)
-        return {k: evaluate(work / k, use_model=use_model, device=device) for k in kinds}
+    import contextlib
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="nianbao-render-") as tmp:  # removed afterwards
-        return evaluate_rendered(gold_dir, kinds, seed=seed, workdir=Path(tmp), synth=synth, use_model=use_model,
-                                 device=device)
+    with contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="nianbao-render-") as w:
+        work = render_gold(gold_dir, kinds, seed=seed, workdir=Path(w), synth=synth)
+        return {k: evaluate(work / k, use_model=use_model, device=device) for k in kinds}
 
 
 def render_gold(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,

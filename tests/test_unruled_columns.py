@@ -49,6 +49,20 @@ def test_header_opens_the_columns_no_row_fills():
     assert [row[1:] for row in grid[1:]] == [[v or "" for v in values] for _, values in rows]
 
 
+def test_header_words_run_together_over_two_empty_columns_still_open_both():
+    """The detector ran 科研机构 and 社会公益 into one line, centred between their columns: one
+    cluster in a gap three steps wide. The distance between the columns of values around the gap
+    says two columns stand there (real_001's unruled scan at 300 dpi lost 8 cells this way)."""
+    from extract.scan import table_from_alignment
+    rows = [("本年新收", ["821", "35", None, None, "2", "1", "859"]), ("予以公开", ["258", "12", None, None, "1", "1", "272"]),
+            ("总计", ["767", "35", None, None, "2", "1", "805"])]
+    lines = [ln for ln in _t3_lines(rows) if ln.text not in ("科研机构", "社会公益")]
+    lines.append(_line("科研机构社会公益", X[2] + 10, 0, step=24))  # one run, 192 px wide, centred at 666
+    table = table_from_alignment(lines, (0, 0, 1200, 300))
+    assert table is not None
+    assert [row[1:] for row in table.grid()[1:]] == [[v or "" for v in values] for _, values in rows]
+
+
 def test_without_header_words_in_the_gap_the_columns_stay_as_the_values_give_them():
     """No header text inside the gap (the header was not read): one boundary, as before."""
     from extract.scan import table_from_alignment

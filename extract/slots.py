@@ -23,7 +23,10 @@ _CELL_END = set(f"{SEP}{EMPTY}{SOFT}\n")
 _SKIP = set(" \n\t,，;；" + SEP)
 _HAS_VALUE = re.compile(rf"[0-9{SOFT}]")
 _VALUE_START = re.compile(rf"[0-9{EMPTY}{SOFT}]|[-−]\d")
-_ITEM = re.compile(r"\s*[(（]?[一二三四五六七八九十\d]{1,2}[)）.．、]")  # a row's own number: 3. (六) 四、
+_ITEM = re.compile(r"\s*[(（]?[一二三四五六七八九十\d]{1,2}[)）.．、·・•]")  # a row's own number: 3. (六) 四、 (2· as OCR reads 2、)
+_ITEM_AFTER = re.compile(r"\s*[.．、,，·・•]\s*[\u4e00-\u9fff“\"]")
+"""What follows a digit that numbers the next row's label (``3，危及…``, ``2·其他…`` as OCR reads
+``2、``), when that label was not recognized: the digit is no value of this row."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,11 @@ def scan_values(text: str, start: int, end: int, *, stop_at_text: bool) -> list[
             m = _NUM.match(text, i, end)
             if m and (ch.isdigit() or ch in "-−"):
                 j = m.end()
+                if len(m.group()) == 1 and _ITEM_AFTER.match(text, j, end):  # an item number
+                    if stop_at_text:
+                        break
+                    i = j
+                    continue
                 dirty = j < end and bool(_NARRATIVE_UNIT.match(text, j))
                 if dirty and (j + 1 >= end or text[j + 1] in _CELL_END):
                     j, dirty = j + 1, False  # "5件" alone in a cell: the unit belongs to the value

@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 
 VIOLATION_COST = 10.0
 AMBIGUITY_MARGIN = 1.0
-# an item number before a label: "1." "2、" "(3)"; items never pass 8, so one digit (in "002." the
+# an item number before a label: "1." "2、" "(3)", and "2·" where OCR took 、 for a middle dot; items never pass 8, so one digit (in "002." the
 # "00" are the previous row's values)
-_NUMBERING = re.compile(r"(?:[(（]\s*)?(\d)\s*(?:[)）]\s*|[.、,，．:]\s*)[\s\x1f]*$")
+_NUMBERING = re.compile(r"(?:[(（]\s*)?(\d)\s*(?:[)）]\s*|[.、,，．:·・•]\s*)[\s\x1f]*$")
 
 
 @dataclass
@@ -319,7 +319,7 @@ def _label_and_values(text: str, a: int, b: int) -> tuple[str, int, list[str]] |
     return "".join(cells[:first_value]), offsets[first_value], [c for c in cells[first_value:] if c.strip()]
 
 
-_LABEL_NUMBER = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|\d+\s*[.,，、．]?)\s*")
+_LABEL_NUMBER = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|\d+\s*[.,，、．·・•]?)\s*")
 
 
 def _like_label(printed: str, label: str) -> bool:

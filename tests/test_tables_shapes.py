@@ -160,6 +160,30 @@ def test_item_number_apart_from_its_label_is_no_value():
     assert "t3.row_total.other.other" in [f.rule for f in r.findings if f.severity == "error"]
 
 
+def test_item_numbers_ocr_misread_open_their_labels_and_are_no_values():
+    """A poor scan reads 、 after an item number as a middle dot or a comma (``2·其他…``,
+    ``3，鬼及…`` with 危 misread): the digit still numbers the next label, not an eighth value of
+    the row above (which, in a row that breaks its total, left the row ambiguous)."""
+    data = [(lab, list(v)) for lab, v in T3_ROWS_2021]
+    data[4] = (data[4][0], [1, 0, 0, 0, 0, 0, 2])  # 属于国家秘密 (printed with a wrong total), 其他法律…, 危及…
+    data[5] = (data[5][0], [0, 1, 0, 0, 0, 0, 1])
+    data[6] = (data[6][0], [2, 0, 0, 0, 0, 0, 2])
+    for i in (0, 23):  # 本年新收 and (七)总计 take them
+        data[i][1][0] += 3
+        data[i][1][1] += 1
+        data[i][1][6] += 4 + (i == 23)
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in data]
+    rows[5] = rows[5].replace("2.", "2·").replace("禁止公开", "禁止公")  # its wrapped last character lost
+    rows[6] = rows[6].replace("3.危及", "3，鬼及")
+    rows[7] = rows[7].replace("4.", "4•")
+    r = extract_report(report(rows).encode(), name="r.txt")
+    for key, (_, values) in zip(("state_secret", "law_forbidden", "three_safety", "third_party"), data[4:8]):
+        cols = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+        assert [r.cells[f"t3.denied.{key}.{c}"] for c in cols] == values, key
+    assert not [f for f in r.findings if f.rule == "parse.ambiguous"]
+    assert "t3.row_total.denied.state_secret" in {f.rule for f in r.findings if f.severity == "error"}
+
+
 def test_label_wrapped_around_its_values_with_empty_cells_on_each_line():
     """An unruled scan read into cells: the label's first line, its values, its last word, each line
     with the row's other cells empty (\x1e). The values inside the label are the row's, not the empty

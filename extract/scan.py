@@ -706,8 +706,20 @@ def _edge_chrome(line: OcrLine, page_height: float, others: Sequence[OcrLine]) -
     return any(_CHROME.search(o.text) for o in others if o.box[1] < y1 and o.box[3] > y0)
 
 
+def _own_page_number(text: str, number: int) -> bool:
+    """The page's own number with OCR slips at its edges (``-3te`` for ``- 3 -`` on page 3): its
+    digits are the page's number and at most three other characters stand beside them, no Chinese.
+
+    >>> _own_page_number("-3te", 3), _own_page_number("-3te", 4), _own_page_number("规章 3", 3), _own_page_number("13", 3)
+    (True, False, False, False)
+    """
+    t = re.sub(r"\s", "", text)
+    return (re.findall(r"\d+", t) == [str(number)] and len(t) - len(str(number)) <= 3
+            and not re.search("[\u3400-\u9fff]", t))
+
+
 def _mark_page_furniture(page: Page, regions: list[tuple[str, Box]]) -> None:
-    """Page numbers near the top or bottom edge; lines in CDLA header/footer regions there too,
+    """Page numbers near the top or bottom edge (the page's own number misread at its edges too); lines in CDLA header/footer regions there too,
     but only in small print: CDLA calls a report's title "header" as readily as a 页眉."""
     edges = [box for name, box in regions if name in ("header", "footer")]
     heights = sorted(s.box[3] - s.box[1] for s in page.segments)
@@ -718,7 +730,8 @@ def _mark_page_furniture(page: Page, regions: list[tuple[str, Box]]) -> None:
             continue
         center = ((seg.box[0] + seg.box[2]) / 2, mid)
         small = seg.box[3] - seg.box[1] <= 0.9 * typical
-        if _PAGE_NO.match(seg.text) or (small and any(_inside(center, b, 4) for b in edges)):
+        if (_PAGE_NO.match(seg.text) or _own_page_number(seg.text, page.number)
+                or (small and any(_inside(center, b, 4) for b in edges))):
             seg.role = "furniture"
 
 

@@ -23,6 +23,19 @@ def margin_key(text: str) -> str:
     return re.sub(r"\d+", "#", text)
 
 
+def bare_number_fits(text: str, page: int) -> bool:
+    """Whether a margin line that may be a page number could be page ``page``'s: a bare number
+    (no dashes, no 第…页) only when it is the page's number or one or two less (a cover or a
+    contents page left unnumbered); any other form, yes. A bare ``0`` at a page's head is the last
+    value of a table cell printed one per line, not a page number.
+
+    >>> bare_number_fits("0", 6), bare_number_fits("5", 6), bare_number_fits("- 0 -", 6), bare_number_fits("12", 6)
+    (False, True, True, False)
+    """
+    t = text.strip()
+    return not t.isdigit() or page - 2 <= int(t) <= page and int(t) >= 1
+
+
 def repeats(pages: list[tuple[set[str], bool]]) -> Counter:
     """On how many pages each margin line (its :func:`margin_key`) appears. A line of an OCR'd page
     (``True`` beside its lines) also counts as the line it is within a few misread characters of:

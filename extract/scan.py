@@ -56,7 +56,7 @@ import numpy as np
 from .anchors import title_blocks
 from .columns import header_bounds
 from .document import Box, Cell, Page, Segment, Table
-from .furniture import margin_key, repeats
+from .furniture import bare_number_fits, margin_key, repeats
 from .ocr import OcrBackend, OcrLine, OcrUnavailable, OcrWord, adopt_library_logs
 from .ocr.hygiene import fix_number, looks_numeric
 from .ocr.missed import recover_missed_numbers
@@ -730,7 +730,7 @@ def _mark_page_furniture(page: Page, regions: list[tuple[str, Box]]) -> None:
             continue
         center = ((seg.box[0] + seg.box[2]) / 2, mid)
         small = seg.box[3] - seg.box[1] <= 0.9 * typical
-        if (_PAGE_NO.match(seg.text) or _own_page_number(seg.text, page.number)
+        if ((_PAGE_NO.match(seg.text) and bare_number_fits(seg.text, page.number)) or _own_page_number(seg.text, page.number)
                 or (small and any(_inside(center, b, 4) for b in edges))):
             seg.role = "furniture"
 

@@ -53,7 +53,7 @@ FONT_FILES: dict[str, tuple[str, int]] = {
 }
 STYLES = ("word", "browser")
 NUMERALS = "一二三四五六"
-KINDS = ("pdf", "scan", "tiff", "scan_low", "pdf_unruled", "scan_unruled")
+KINDS = ("pdf", "scan", "tiff", "scan_low", "pdf_unruled", "scan_unruled", "text_pdf", "text_scan")
 
 
 def font_available(font: str = "wqy-zenhei") -> bool:
@@ -938,6 +938,47 @@ def render_pdf(spec: ReportSpec, *, font: str = "wqy-zenhei", seed: int = 0, sty
     return data
 
 
+def print_text_pdf(text: str, *, font: str = "wqy-zenhei", size: float = 10.5, leading: float = 1.6) -> bytes:
+    """A plain-text report printed as it is: A4, each line wrapped at the margin, blank lines kept,
+    ``- N -`` page numbers; as a crawl or a copy-paste is printed or saved as a PDF.
+
+    >>> print_text_pdf("一、总体情况\\n\\n规章 3")[:5]                  # doctest: +SKIP
+    b'%PDF-'
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    name = _register(font)
+    width, height = A4
+    left, top, usable = 60.0, height - 60.0, width - 120.0
+    lines: list[str] = []
+    for raw in text.replace("\t", "    ").splitlines():
+        cur = ""
+        for ch in raw:
+            if cur and stringWidth(cur + ch, name, size) > usable:
+                lines.append(cur)
+                cur = ""
+            cur += ch
+        lines.append(cur)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    page, y = 1, top
+    c.setFont(name, size)
+    for line in lines:
+        if y < 70:
+            c.drawCentredString(width / 2, 35, f"- {page} -")
+            c.showPage()
+            c.setFont(name, size)
+            page, y = page + 1, top
+        c.drawString(left, y, line)
+        y -= size * leading
+    c.drawCentredString(width / 2, 35, f"- {page} -")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def page_frame(style: str, seed: int = 0, font: str = "wqy-zenhei") -> tuple[float, float, float, float]:
     """The margins ``(left, right, top, bottom)`` in points of what :func:`render_pdf` prints with
     these arguments: its body text stays inside them, its page furniture (page numbers, a browser's
@@ -1188,7 +1229,10 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
     ``include_synth`` synthetic reports (``synth_NNN``). Kinds: ``pdf`` (text layer,
     ``pdf/<id>.pdf``), ``scan`` (image-only PDF, ``scan/<id>.pdf``), ``tiff``
     (``tiff/<id>.tif``), ``scan_low`` (a poor 150 dpi scan, ``scan_low/<id>.pdf``), ``pdf_unruled`` and
-    ``scan_unruled`` (the same report with its tables printed without any rules, and its scan). Writes ``out_dir/manifest.json`` (style, font, pages per
+    ``scan_unruled`` (the same report with its tables printed without any rules, and its scan),
+    ``text_pdf`` and ``text_scan`` (a report that circulates as plain text, a ``.txt`` source or a
+    synthetic report in one of the text shapes, printed as it is by :func:`print_text_pdf`, and its
+    scan; other sources are not rendered in these kinds). Writes ``out_dir/manifest.json`` (style, font, pages per
     document) and returns the written report files.
 
     >>> build_fixture_set(Path("../shared/gold/dev"), Path("/tmp/fx"), ("pdf",))[:1]   # doctest: +SKIP
@@ -1200,7 +1244,11 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
     if bad:
         raise ValueError(f"unknown kinds {bad}; use {KINDS}")
     out_dir = Path(out_dir)
+    from extract.readers.encoding import decode
+    from training.synth import render as render_text
+
     jobs: list[tuple[str, dict, str | None, bytes | None]] = []
+    plain: dict[str, str] = {}  # the text a report circulates as, where it is one: printed as it is for text_*
     for gpath in sorted(Path(gold_dir).glob("*.json")):
         try:
             gold = json.loads(gpath.read_text(encoding="utf-8"))
@@ -1209,11 +1257,15 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         if not isinstance(gold, dict) or "cells" not in gold:
             continue
         src = _source_of(gpath)
+        if src and src.suffix.lower() in (".txt", ".md"):
+            plain[gpath.stem] = decode(src.read_bytes())[0]
         jobs.append((gpath.stem, gold, source_text_of(src) if src else None, gpath.read_bytes()))
     for i in range(include_synth):
         doc_id = f"synth_{i:03d}"
         rep = random_report(random.Random(seed * 100003 + i))
         jobs.append((doc_id, rep.gold(doc_id), None, None))
+        shape = ("blank_lines", "flat_spaced", "lines", "pipe", "tab")[i % 5]
+        plain[doc_id] = render_text(rep, shape, random.Random(seed * 100003 + i))
     written: list[Path] = []
     manifest = []
     for doc_id, gold, text, raw in jobs:
@@ -1226,6 +1278,8 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         gold_bytes = raw if raw is not None else json.dumps(gold, ensure_ascii=False, indent=1).encode("utf-8")
         images = low = unruled = None
         for kind in kinds:
+            if kind.startswith("text_") and doc_id not in plain:
+                continue  # an HTML page or a PDF is not printed from a text
             folder = out_dir / kind
             folder.mkdir(parents=True, exist_ok=True)
             if kind.endswith("_unruled"):  # the same report with tables printed without any rules
@@ -1233,6 +1287,11 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
                                                 numbering=numbering, rules="none")
             if kind == "pdf":
                 path, data = folder / f"{doc_id}.pdf", pdf
+            elif kind.startswith("text_"):
+                data = print_text_pdf(plain[doc_id], font=font)
+                if kind == "text_scan":
+                    data = scan_to_pdf(render_scan(data, dpi=dpi, seed=seed + sum(map(ord, doc_id)), seal=False), dpi=dpi)
+                path = folder / f"{doc_id}.pdf"
             elif kind == "pdf_unruled":
                 path, data = folder / f"{doc_id}.pdf", unruled
             elif kind == "scan_unruled":

@@ -26,6 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ..document import Document
 from ..errors import ReadError
 from ..ocr import OcrBackend, default_backend
+from ..printed import restore_text_lines
 
 log = logging.getLogger(__name__)
 
@@ -118,5 +119,6 @@ def read_image(data: bytes, source: str, *, backend: OcrBackend | None = None, m
             doc.warnings.append(f"page {number}: no text found")
         doc.pages.append(page)
     mark_repeated_furniture(doc.pages)
+    restore_text_lines(doc.pages)
     log.debug("%s: %d image pages, %d warnings", source, len(doc.pages), len(doc.warnings))
     return doc

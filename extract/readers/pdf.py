@@ -33,7 +33,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ..document import Box, Cell, Document, Page, Segment, Table
 from ..errors import ReadError
-from ..furniture import margin_key, repeats
+from ..furniture import bare_number_fits, margin_key, repeats
+from ..printed import restore_text_lines
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +287,8 @@ def _mark_furniture(pages: list[Page]) -> None:
             if bottom.box[1] - segs[-2].box[3] > apart or decorated.search(bottom.text.strip()):
                 outer.add(id(bottom))
         for seg in page.segments:
-            if ((band(seg, page, PAGE_NO_BAND) and _PAGE_NO.match(seg.text) and id(seg) in outer)
+            if ((band(seg, page, PAGE_NO_BAND) and _PAGE_NO.match(seg.text) and id(seg) in outer
+                 and bare_number_fits(seg.text, page.number))
                     or (band(seg, page, REPEAT_BAND) and wordy(seg) and seen[margin_key(seg.text)] >= need)):
                 seg.role = "furniture"
 
@@ -367,5 +369,6 @@ def read_pdf(data: bytes, source: str, *, max_pages: int = 300) -> Document:
         if failed == len(doc.pages):
             raise ReadError(f"corrupt PDF: none of its {failed} pages could be read")
     _mark_furniture(doc.pages)
+    restore_text_lines(doc.pages)
     log.debug("%s: %d pages, %d warnings", source, len(doc.pages), len(doc.warnings))
     return doc

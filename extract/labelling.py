@@ -72,7 +72,8 @@ def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[in
         following = flat.text[units[k + 1][0]:units[k + 1][1]].strip(_BREAK) if k + 1 < len(units) else ""
         if not fur or o.kind == "cell" or _NUMBER.match(text) or _structure(text) or _title_head(text, following):
             continue  # the model never removes a table cell, a bare number, a heading or the title
-        row = bool(_row_label().search(text)) and any(ch.isdigit() for ch in text)  # nor a table's row as a line
+        label = _row_label().search(text)  # nor a table's row as a line, nor a row's label alone on one (one cell per line)
+        row = bool(label) and (any(ch.isdigit() for ch in text) or len(label.group()) >= 0.6 * len(text))
         if not row and len(fur) >= UNIT_SHARE * len(idx) and sum(conf[i] for i in fur) / len(fur) >= UNIT_CONF:
             out.append((a, b))
             continue

@@ -121,6 +121,19 @@ def test_model_never_drops_a_table_row_printed_as_a_line():
     assert kept.text == row
 
 
+def test_model_never_drops_a_row_label_alone_on_its_line():
+    """One cell per line (a text report, printed as it is): a row's label stands alone on a line,
+    its values on the lines after. The model calling that line furniture does not remove the row."""
+    o = lambda s: Origin(1, "segment", None, s, 1.0)  # noqa: E731
+    lines = ["行政许可\n", "4261\n", "打印本页 关闭窗口\n"]
+    starts = [0, len(lines[0]), len(lines[0]) + len(lines[1])]
+    text = "".join(lines)
+    flat = FlatText(text, starts, [o((k, k + 1)) for k in range(3)])
+    classes = ["FUR" if ch not in " \n" else "O" for ch in text]
+    kept, _, _ = drop_furniture(flat, classes, np.full(len(text), 0.99))
+    assert kept.text == "行政许可\n4261\n"
+
+
 def test_model_never_drops_the_agency_line_of_a_title_wrapped_in_two():
     """A title printed over two lines, the agency alone on the first: the model calls that short
     line furniture, but it is the title's head (the agency the report names)."""

@@ -104,7 +104,10 @@ def analyze(doc: Document, report: Report, *, use_model: bool = True, device: st
     t = time.perf_counter()
     keys = cell_keys(layout)
     cells = {k: (parsed.cells[k].value if k in parsed.cells else None) for k in keys}
-    unknown = frozenset(k for k, c in parsed.cells.items() if c.how in ("ambiguous", "lost"))
+    # cells the parser could not read, and those of rows it did not find (omitted, or lost to a scan):
+    # an equation over them is not judged (a missing (七)总计 is no proof of broken arithmetic)
+    unknown = frozenset([k for k, c in parsed.cells.items() if c.how in ("ambiguous", "lost")]
+                        + [k for k in keys if k not in parsed.cells])
     findings = [Finding(n.rule, n.severity, n.cells, n.message, n.expected, n.found) for n in parsed.notes]
     findings += arithmetic_findings(cells, layout, parsed.present, unknown)
     findings += type_findings(cells)

@@ -365,3 +365,13 @@ def test_row_label_over_three_lines_matched_twice_reads_the_line_with_values():
     r = extract_report(report(rows).encode(), name="r.txt")
     assert [r.cells[f"t3.other.no_fee.{c}"] for c in ("natural_person", "research", "total")] == [2, 1, 3]
     assert r.provenance["t3.other.no_fee.total"].how == "printed"
+
+
+def test_a_lost_total_row_is_a_missing_row_not_broken_arithmetic():
+    """A scan that loses (七)总计 (a page break, a blurred label): its cells are unread, not zero, so
+    一+二 = 三(七)+四 is not judged; the missing row is reported instead."""
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021 if lab != "(七)总计"]
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert "structure.missing_row" in {f.rule for f in r.findings}
+    assert not [f for f in r.findings if f.severity == "error"]
+    assert r.cells["t3.total.total"] is None and r.status == "partial"

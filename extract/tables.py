@@ -331,10 +331,29 @@ def _like_label(printed: str, label: str) -> bool:
     (True, True)
     >>> _like_label("行政理制", "行政强制"), _like_label("行政许可", "行政强制"), _like_label("行政", "行政强制")
     (True, False, False)
+
+    A short label numbered as a group (``(七)总计``) counts its number: one misread character of
+    the rest, the number printed right.
+
+    >>> _like_label("(七)意计", "(七)总计"), _like_label("(六)总计", "(七)总计"), _like_label("意计", "(七)总计")
+    (True, False, False)
     """
     core = _LABEL_NUMBER.sub("", label)
+    group = _GROUP_NUMBER.match(label)
+    if len(core) < 4 and group:  # (七)总计 read as (七)意计: the group's number, printed right, is part of it
+        full, seen = _parens(label), _parens(printed)
+        tail = seen[-len(full):]
+        return (len(tail) == len(full) and tail.startswith(full[:len(_parens(group.group()))])
+                and sum(x != y for x, y in zip(tail, full)) <= 1)
     tail = re.sub(r"\s+", "", printed)[-len(core):]
     return len(core) >= 4 and len(tail) == len(core) and sum(x != y for x, y in zip(tail, core)) <= 1
+
+
+_GROUP_NUMBER = re.compile(r"\s*[(（][一二三四五六七八九十]+[)）]")
+
+
+def _parens(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")")
 
 
 # ------------------------------------------------------------------ priors and row rules

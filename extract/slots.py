@@ -24,9 +24,10 @@ _SKIP = set(" \n\t,，;；" + SEP)
 _HAS_VALUE = re.compile(rf"[0-9{SOFT}]")
 _VALUE_START = re.compile(rf"[0-9{EMPTY}{SOFT}]|[-−]\d")
 _ITEM = re.compile(r"\s*[(（]?[一二三四五六七八九十\d]{1,2}[)）.．、·・•]")  # a row's own number: 3. (六) 四、 (2· as OCR reads 2、)
-_ITEM_AFTER = re.compile(r"\s*[.．、,，·・•]\s*[\u4e00-\u9fff“\"]")
-"""What follows a digit that numbers the next row's label (``3，危及…``, ``2·其他…`` as OCR reads
-``2、``), when that label was not recognized: the digit is no value of this row."""
+_ITEM_AFTER = re.compile(r"\s*[.．、·・•]\s*[\u4e00-\u9fff“\"]")
+"""What follows a digit that numbers the next row's label (``3.危及…``, ``2·其他…`` as OCR reads
+``2、``), when that label was not recognized: the digit is no value of this row. Not a comma: a
+table flattened with commas between its cells puts one after its last value."""
 
 
 @dataclass(frozen=True)

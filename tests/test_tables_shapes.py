@@ -375,3 +375,9 @@ def test_a_lost_total_row_is_a_missing_row_not_broken_arithmetic():
     assert "structure.missing_row" in {f.rule for f in r.findings}
     assert not [f for f in r.findings if f.severity == "error"]
     assert r.cells["t3.total.total"] is None and r.status == "partial"
+
+
+def test_comma_separated_cells_keep_their_last_value():
+    """A row per line, its cells separated by full-width commas: every value read (a digit before
+    ``，`` and a label is a value, not the next label's item number)."""
+    check(report(["，".join([lab, *map(str, v)]) + "，" for lab, v in T3_ROWS_2021]))

@@ -50,8 +50,16 @@ def _apart(page: Page, a: Segment, b: Segment) -> bool:
     return any(t.box and a.box[1] < t.box[1] < b.box[1] for t in page.tables)
 
 
-def _char_width(segs: Sequence[Segment]) -> float:
+def _line_height(segs: Sequence[Segment]) -> float:
     return statistics.median(s.box[3] - s.box[1] for s in segs)
+
+
+def _measured(page: Page, at_least: int) -> tuple[list[Segment], float, float] | None:
+    """A page's body lines, their height (one character's) and their left edge; None under ``at_least`` lines."""
+    body = _body(page)
+    if len(body) < at_least:
+        return None
+    return body, _line_height(body), min(s.box[0] for s in body)
 
 
 def join_wrapped(pages: Sequence[Page]) -> None:
@@ -62,11 +70,9 @@ def join_wrapped(pages: Sequence[Page]) -> None:
     than four lines is left as it is.
     """
     for page in pages:
-        body = _body(page)
-        if len(body) < 4:
+        if not (m := _measured(page, 4)):
             continue
-        ch = _char_width(body)
-        left = min(s.box[0] for s in body)
+        body, ch, left = m
         right = max(s.box[2] for s in body)
         if right - left < 15 * ch:  # a narrow column of text: nothing wraps at a margin there
             continue
@@ -98,7 +104,7 @@ def line_pitch(pages: Sequence[Page]) -> float | None:
     for page in pages:
         body = sorted(_body(page), key=lambda s: s.box[1])
         if len(body) >= 2:
-            ch = _char_width(body)
+            ch = _line_height(body)
             heights.append(ch)
             steps += [b.box[1] - a.box[1] for a, b in zip(body, body[1:]) if b.box[1] - a.box[1] > 0.8 * ch]
     if len(steps) < 10:
@@ -121,7 +127,7 @@ def blank_lines(pages: Sequence[Page], pitch: float | None, height: float | None
         body = sorted(_body(page), key=lambda s: s.box[1])
         if len(body) < 2:
             continue
-        ch = height or _char_width(body)
+        ch = height or _line_height(body)
         blanks: dict[int, int] = {}
         for a, b in zip(body, body[1:]):
             k = (b.box[1] - (a.box[3] - ch)) / pitch  # from the top of a's last printed line
@@ -191,11 +197,9 @@ def printed_text(pages: Sequence[Page]) -> bool:
     """
     n = indented = 0
     for page in pages:
-        body = _body(page)
-        if len(body) < 3:
+        if not (m := _measured(page, 3)):
             continue
-        ch = _char_width(body)
-        left = min(s.box[0] for s in body)
+        body, ch, left = m
         n += len(body)
         indented += sum(1.4 * ch <= s.box[0] - left <= 2.6 * ch for s in body)
     return n > 0 and indented < INDENTED_SHARE * n

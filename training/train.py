@@ -285,8 +285,23 @@ def token_eval(n_docs: int = 20, seed: int = 0, device: str = "auto") -> dict:
 
 
 # ------------------------------------------------------------------ the recipe
-def train(cfg: TrainConfig, out: str | Path | None) -> dict:
-    """Run the whole recipe; write the checkpoint and its card to ``out``; return the results."""
+def _corpora(cfg: TrainConfig, cache: str | Path | None) -> tuple[list[dict], list[dict]]:
+    """The recipe's training and held-out documents, read from ``cache`` when it holds them."""
+    def build():
+        return (corpus(cfg.train_docs, "train", cfg.kinds, cfg.seed, cfg.workers, weights=cfg.kind_weights),
+                corpus(cfg.test_docs, "test", cfg.kinds, cfg.seed + 1, cfg.workers, per_kind=True))
+    if cache is None:
+        return build()
+    from .corpus_cache import cached
+
+    recipe = {"train_docs": cfg.train_docs, "test_docs": cfg.test_docs, "seed": cfg.seed, "kinds": list(cfg.kinds),
+              "kind_weights": cfg.kind_weights}
+    return cached(cache, recipe, build)
+
+
+def train(cfg: TrainConfig, out: str | Path | None, corpus_cache: str | Path | None = None) -> dict:
+    """Run the whole recipe; write the checkpoint and its card to ``out``; return the results.
+    ``corpus_cache``: a file that keeps the built corpus for the next run (``training/corpus_cache.py``)."""
     import torch
     from transformers import AutoConfig, AutoModelForTokenClassification, LayoutLMConfig, LayoutLMForTokenClassification
 
@@ -300,8 +315,7 @@ def train(cfg: TrainConfig, out: str | Path | None) -> dict:
     device = resolve_device(cfg.device)
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    train_ex = corpus(cfg.train_docs, "train", cfg.kinds, cfg.seed, cfg.workers, weights=cfg.kind_weights)
-    test_ex = corpus(cfg.test_docs, "test", cfg.kinds, cfg.seed + 1, cfg.workers, per_kind=True)
+    train_ex, test_ex = _corpora(cfg, corpus_cache)
     timings["corpus"] = time.perf_counter() - t
     log.info("corpus: %d train, %d test documents (%.0f s)", len(train_ex), len(test_ex), timings["corpus"])
 
@@ -341,15 +355,13 @@ def train(cfg: TrainConfig, out: str | Path | None) -> dict:
         out = Path(tempfile.mkdtemp(prefix="nianbao-model-"))
     save_checkpoint(model, vocab, Path(out))
     if model.config.model_type == "layoutlm":  # extraction then runs on onnxruntime, without torch
-        from models.classifier import ModelError
-
         try:
             from models.onnx_export import export_onnx
 
             t = time.perf_counter()
             export_onnx(out)
             timings["onnx"] = time.perf_counter() - t
-        except (ImportError, ModelError) as e:  # the weights are saved: keep them, extraction uses torch
+        except Exception as e:  # noqa: BLE001 - the weights are saved: keep them, extraction uses torch
             log.warning("no model.onnx (%s); `nianbao export-onnx %s` after `pip install 'nianbao[train]'`", e, out)
     clf = TokenClassifier(out, device)
     t = time.perf_counter()
@@ -360,7 +372,7 @@ def train(cfg: TrainConfig, out: str | Path | None) -> dict:
     return results
 
 
-def rescore(out: str | Path, device: str = "auto") -> dict:
+def rescore(out: str | Path, device: str = "auto", corpus_cache: str | Path | None = None) -> dict:
     """Score an existing checkpoint again on its recipe's test set (same seeds and templates)
     with the current decoder, and rewrite its card; the weights are untouched."""
     from models.classifier import TokenClassifier
@@ -368,7 +380,8 @@ def rescore(out: str | Path, device: str = "auto") -> dict:
     out = Path(out)
     results = json.loads((out / "metrics.json").read_text())
     cfg = TrainConfig(**{**results["config"], "kinds": tuple(results["config"]["kinds"])})
-    test_ex = corpus(cfg.test_docs, "test", cfg.kinds, cfg.seed + 1, cfg.workers, per_kind=True)
+    test_ex = (_corpora(cfg, corpus_cache)[1] if corpus_cache else
+               corpus(cfg.test_docs, "test", cfg.kinds, cfg.seed + 1, cfg.workers, per_kind=True))
     results["test"] = token_scores(tag_predictor(TokenClassifier(out, device)), test_ex)
     write_card(out, results)
     return results
@@ -461,16 +474,18 @@ def main(argv: list[str] | None = None) -> int:
                    help="the attention while training: 'cheap' dropout masks (training/attention.py) or transformers' own")
     p.add_argument("--init-from", default=None)
     p.add_argument("--device", default="auto")
+    p.add_argument("--corpus-cache", default=None, metavar="FILE",
+                   help="keep the built corpus in FILE (.jsonl.gz) and read it from there next time, when recipe and code match")
     p.add_argument("--rescore", action="store_true", help="only score the checkpoint in --out again and rewrite its card")
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     if a.rescore:
-        print(json.dumps(rescore(a.out, a.device)["test"], ensure_ascii=False, indent=1))
+        print(json.dumps(rescore(a.out, a.device, a.corpus_cache)["test"], ensure_ascii=False, indent=1))
         return 0
     cfg = TrainConfig(train_docs=a.train_docs, test_docs=a.test_docs, mlm_steps=a.mlm_steps, steps=a.steps, batch=a.batch,
                       seed=a.seed, workers=a.workers, init_from=a.init_from, device=a.device,
                       swap_max=a.swap_max, attention=a.attention)
-    r = train(cfg, a.out)
+    r = train(cfg, a.out, a.corpus_cache)
     print(json.dumps({k: r[k] for k in ("test", "timings_s", "parameters")}, ensure_ascii=False, indent=1))
     return 0
 

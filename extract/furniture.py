@@ -27,13 +27,20 @@ def bare_number_fits(text: str, page: int) -> bool:
     """Whether a margin line that may be a page number could be page ``page``'s: a bare number
     (no dashes, no 第…页) only when it is the page's number or one or two less (a cover or a
     contents page left unnumbered); any other form, yes. A bare ``0`` at a page's head is the last
-    value of a table cell printed one per line, not a page number.
+    value of a table cell printed one per line, not a page number; ``01`` is one only on page 1
+    (on a scan it is more often ``0|``, a cell and its bar).
 
     >>> bare_number_fits("0", 6), bare_number_fits("5", 6), bare_number_fits("- 0 -", 6), bare_number_fits("12", 6)
     (False, True, True, False)
+    >>> bare_number_fits("01", 2), bare_number_fits("02", 2)
+    (False, True)
     """
     t = text.strip()
-    return not t.isdigit() or page - 2 <= int(t) <= page and int(t) >= 1
+    if not t.isdigit():
+        return True
+    if t.startswith("0") and len(t) > 1:
+        return int(t) == page
+    return page - 2 <= int(t) <= page and int(t) >= 1
 
 
 def repeats(pages: list[tuple[set[str], bool]]) -> Counter:

@@ -20,8 +20,19 @@ from functools import lru_cache
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňḿ"
-# pinyin in brackets right after a character, with at least one tone mark: 動(dòng)
-_PINYIN = re.compile(rf"(?<=[{_CJK}])\((?=[a-zü{_TONE}]*[{_TONE}])[a-zü{_TONE}]{{1,8}}\)")
+# pinyin in brackets right after a character (a crawler's ruby text): 動(dòng), and as OCR reads it
+# with the tone mark lost or l read as 1: 对(dui), 联(1ián); without a tone, only a syllable of pinyin
+_PINYIN = re.compile(rf"(?<=[{_CJK}])\((1?[a-zü{_TONE}]{{1,7}})\)")
+_SYLLABLE = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|uan|ian|iao|ai|ei|ao"
+                       r"|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ue|ui|a|o|e|i|u|v|ü)")
+
+
+def _ruby(m: re.Match) -> str:
+    """"" for a bracketed pinyin syllable, else the text as it was (``(1)``, ``(app)`` stay)."""
+    word = m.group(1)
+    if any(c in _TONE for c in word):
+        return ""
+    return "" if _SYLLABLE.fullmatch(("l" + word[1:]) if word[0] == "1" else word) else m.group()
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 # a '?' left where an unencodable character was: after a digit, CJK text or punctuation
 _STRAY_Q = re.compile(rf"(?<=[0-9{_CJK}。，、；:;,.)\]》”])\?+|^\?+(?=\s|$)|(?<=\s)\?+(?=\s|$)")
@@ -62,7 +73,7 @@ def normalize_texts(texts: list[str]) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    text = _PINYIN.sub("", text)
+    text = _PINYIN.sub(_ruby, text)
     text = text.replace("\ufffd", "")
     text = _STRAY_Q.sub("", text)
     text = text.replace("\t", " ")
@@ -82,7 +93,7 @@ def normalize_text(text: str, *, keep_tabs: bool = False) -> str:
         return ""
     text = _ZERO_WIDTH.sub("", text.replace("\n", " ").replace("\r", " "))
     text = unicodedata.normalize("NFKC", to_simplified(text))
-    text = _PINYIN.sub("", text)
+    text = _PINYIN.sub(_ruby, text)
     text = text.replace("\ufffd", "")
     text = _STRAY_Q.sub("", text)
     if not keep_tabs:

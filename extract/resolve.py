@@ -231,6 +231,17 @@ def _placed(vs: list[Slot], n: int, base: float) -> list[Candidate]:
     return out
 
 
+def _one_number(s: Slot) -> bool:
+    """Whether a slot can be a single cell: not a run like ``00`` (no count starts with 0)."""
+    return s.kind != "num" or bool(_VALID_PART.fullmatch(s.digits.lstrip("-")))
+
+
+def _capacity(s: Slot) -> int:
+    """The most cells a slot can hold: one per digit of a run, one otherwise."""
+    d = s.digits.lstrip("-")
+    return len(d) if s.kind == "num" and d.isdigit() else 1
+
+
 def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[list], bool] | None = None,
                    sum_last: bool = False, group: int | None = None) -> list[Candidate]:
     """Every reasonable reading of a row's slots into ``len(kinds)`` columns, cheapest first.
@@ -245,6 +256,12 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
     if any(s.kind == "soft" for s in slots):
         variants.append(([s if s.kind != "soft" else Slot("empty", "", s.start, s.end) for s in slots], 0.3,
                          "soft-empty"))
+    for vs, base, _ in list(variants):  # runs like 000 that must be split and fill the row, then empty
+        core = vs[next((i for i, x in enumerate(vs) if x.kind != "empty"), len(vs)):]  # cells (an unruled grid's)
+        while core and core[-1].kind == "empty":
+            core = core[:-1]
+        if core and len(core) < min(len(vs), n) and sum(map(_capacity, core)) >= n and not all(map(_one_number, core)):
+            variants.append((core, base + 0.5, "trimmed"))
     out: list[Candidate] = []
     for vs, base, how in variants:
         m = len(vs)
@@ -271,15 +288,19 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
         # with a sum rule, a run that no split makes add up stays unread (the caller reports it)
         out.extend(_split_candidates(vs, kinds, base, accept, sum_last, group))
         if n - m > MAX_LOST:
-            if m == 2 and sum_last and all(x.kind == "num" for x in vs) and \
+            if m == 2 and sum_last and all(x.kind == "num" and _one_number(x) for x in vs) and \
                     parse_number(vs[0].digits) == parse_number(vs[1].digits):
                 # two values under seven columns whose empty cells left no trace (a PDF or OCR
                 # line): the usual reading is 自然人 … 总计 with the legal-person columns empty
                 c = _as_printed(vs, 0, "placed-edges")
                 out.append(Candidate([c.values[0]] + [None] * (n - 2) + [c.values[1]], base + 4.5, "placed-edges",
                                      [c.spans[0]] + [None] * (n - 2) + [c.spans[1]]))
-            continue
-        out.extend(_placed(vs, n, base))
+            # few slots, but runs of digits (OCR's 000000 for six cells) too short to fill the row:
+            # a cell or two lost besides, as below
+            if not 0 < n - sum(map(_capacity, vs)) <= MAX_LOST:
+                continue
+        elif all(map(_one_number, vs)):  # "00" is two cells run together, never one value
+            out.extend(_placed(vs, n, base))
         # a run of digits that lost its separators *and* a row that lost a cell (OCR "00" for "0 0")
         for k in range(1, MAX_LOST + 1):
             if n - k <= m or not sum_last:

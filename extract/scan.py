@@ -58,7 +58,7 @@ from .columns import header_bounds
 from .document import Box, Cell, Page, Segment, Table
 from .furniture import bare_number_fits, margin_key, repeats
 from .ocr import OcrBackend, OcrLine, OcrUnavailable, OcrWord, adopt_library_logs
-from .ocr.hygiene import fix_number, looks_numeric
+from .ocr.hygiene import fix_number, fix_zero_runs, looks_numeric
 from .ocr.missed import recover_missed_numbers
 
 if TYPE_CHECKING:
@@ -671,7 +671,7 @@ def _segments_of(parts: list[tuple[Box, str, float]], page_number: int) -> list[
                 text += " "
             text += t
             prev = box
-        out.append(Segment(text=squeeze(text), page=page_number, box=_union(p[0] for p in row),
+        out.append(Segment(text=fix_zero_runs(squeeze(text)), page=page_number, box=_union(p[0] for p in row),
                            confidence=round(min(p[2] for p in row), 4)))
     return out
 

@@ -76,6 +76,8 @@ def test_decode_uses_the_hint_before_guessing() -> None:
     ("３．５万元", "3.5万元"),
     ("動(dòng)公開", "动公开"),                                       # pinyin debris after a character
     ("行政复(fù)议(yì)", "行政复议"),
+    ("其他对(dui)外管理服务事项", "其他对外管理服务事项"),                  # ... as OCR reads it: tone lost
+    ("互联(1ián)网", "互联网"),                                       # ... or l read as 1
     ("0?", "0"),                                                     # stray '?' of an unencodable char
     ("12?件", "12件"),
     ("总体情况?", "总体情况"),
@@ -99,7 +101,9 @@ def test_normalize_text_keep_tabs() -> None:
 
 def test_normalize_text_keeps_brackets_that_are_not_pinyin() -> None:
     assert normalize_text("政府(网站)") == "政府(网站)"       # CJK in brackets is not pinyin
-    assert normalize_text("公开(abc)") == "公开(abc)"          # no tone mark: not pinyin
+    assert normalize_text("公开(abc)") == "公开(abc)"          # no tone mark, no syllable: not pinyin
+    assert normalize_text("使用(app)") == "使用(app)"
+    assert normalize_text("第(1)项") == "第(1)项"              # a number in brackets stays
 
 
 @pytest.mark.parametrize("raw, want", [

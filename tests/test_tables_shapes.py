@@ -84,6 +84,25 @@ def test_digit_runs_without_separators_resolved_by_arithmetic():
     assert r.provenance["t3.new_received.total"].how == "split"
 
 
+def test_zero_runs_of_an_ocr_line_that_also_lost_a_cell():
+    """A printed text with tabs, scanned: OCR joins the zeros of a row (000000, 000 0 0 0, 00000 0)
+    and loses the cell printed empty; every zero is a cell of its own (no count starts with 0), and
+    the row's total gives the lost one back: no ambiguity, no arithmetic error."""
+    rows = [lab + "\t" + "\t".join(map(str, v)) for lab, v in T3_ROWS_2021]
+    rows[4] = "1.属于国家秘密 000000"
+    rows[5] = "2.其他法律行政法规禁止公开 000 0 0 0"
+    rows[6] = "3.危及“三安全一稳定” 00000 0"
+    r = check(report(rows))
+    assert r.provenance["t3.denied.state_secret.total"].how == "placed"
+
+
+def test_zero_run_row_filling_the_table_before_empty_cells():
+    """表四's fifteen zeros read as four runs, then the empty cells of an unruled grid's extra columns."""
+    t4 = T4.replace("1|0|0|1|2|0|0|0|0|0|0|0|0|0|0|", "1|00|1|2|0000|000000|||||")
+    r = check(report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021], t4=t4))
+    assert [r.cells[f"t4.suit_after_review.{c}"] for c in ("upheld", "total")] == [0, 0]
+
+
 def test_table_split_by_page_break_with_repeated_header():
     rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
     rows = rows[:13] + ["- 3 -", "申请人情况|自然人|商业企业|总计|"] + rows[13:]

@@ -35,6 +35,12 @@ _DASH_LIKE = {"一", "ー", "_"}  # read where a dash was printed
 _UNIT = re.compile(r"(万元|元|件|条|个|项|%)$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _STRAY = "._,，、'‘’`·:：;；"
+_ZERO_RUN = re.compile(r"(?<!\S)[0Oo〇]*[Oo〇][0Oo〇]*(?!\S)")  # zeros read as letters: OO, 0O0
+
+
+def _zero_run(t: str) -> bool:
+    t = t.replace(" ", "")
+    return len(t) > 1 and bool(_ZERO_RUN.fullmatch(t))
 
 
 def _digits_share(text: str) -> float:
@@ -51,7 +57,7 @@ def looks_numeric(text: str) -> bool:
     t = unicodedata.normalize("NFKC", text).strip()
     if not t:
         return False
-    if t in _DASHES or t in _DASH_LIKE or t in tuple(_ZERO + _LONE_ZERO) or t in tuple(_EIGHT):
+    if t in _DASHES or t in _DASH_LIKE or t in tuple(_ZERO + _LONE_ZERO) or t in tuple(_EIGHT) or _zero_run(t):
         return True
     return _digits_share(_UNIT.sub("", t)) >= 0.5
 
@@ -59,10 +65,12 @@ def looks_numeric(text: str) -> bool:
 def fix_number(text: str) -> tuple[str, bool]:
     """The repaired text of a number cell and whether anything changed.
 
-    >>> fix_number("l5"), fix_number("1,234"), fix_number(" 7 "), fix_number("12.5万元")
-    (('15', True), ('1234', False), ('7', False), ('12.5万元', False))
+    >>> fix_number("l5"), fix_number("1,234"), fix_number(" 7 "), fix_number("12.5万元"), fix_number("0 OO")
+    (('15', True), ('1234', False), ('7', False), ('12.5万元', False), ('000', True))
     """
     stripped = text.strip()
+    if _zero_run(stripped):  # "OOOOOO": six zeros read as letters
+        return "0" * len(stripped.replace(" ", "")), True
     if not looks_numeric(stripped):
         return text, False
     if stripped in _DASHES or stripped in _DASH_LIKE:
@@ -90,3 +98,16 @@ def fix_number(text: str) -> tuple[str, bool]:
     if not _NUMBER.match(sign + core):
         return text, False  # still not a number: leave the text as the OCR read it
     return fixed, fixed != before
+
+
+def fix_zero_runs(text: str) -> str:
+    """Zeros OCR read as letters in a line of text outside any table grid (a printed text's row
+    ``0 OO OOOOOO``): a word made of nothing but ``O``/``o``/``〇`` and ``0`` is zeros when it is
+    two characters or more, or when the line holds a number. Words with other letters or digits
+    (``OA``, ``O2O``) and letters glued to other text stay.
+
+    >>> fix_zero_runs("0 OO OOOOOO"), fix_zero_runs("行政复议 O 0"), fix_zero_runs("O2O 模式 O")
+    ('0 00 000000', '行政复议 0 0', 'O2O 模式 O')
+    """
+    has_number = bool(re.search(r"(?<!\S)\d+(?!\S)", text))
+    return _ZERO_RUN.sub(lambda m: "0" * len(m.group()) if len(m.group()) > 1 or has_number else m.group(), text)

@@ -32,6 +32,28 @@ _HEAD_END = re.compile(r"(情况|事项)")
 _MARKS = f"\n{SEP}{EMPTY}{SOFT}"
 
 
+def _across_cells(text: str, start: int) -> tuple[str, int] | None:
+    """A heading a scan's table grid cut into cells (``四、政府信息公开|行政复议、行政诉讼情况``): its
+    cells joined up to 情况/事项 on the same line, and where it ends; None when they do not make one.
+
+    >>> _across_cells("四、政府信息公开\\x1f行政复议、行政诉讼情况\\x1f\\n行政复议", 0)
+    ('四、政府信息公开行政复议、行政诉讼情况', 20)
+    >>> _across_cells("四、本年\\x1f3\\x1f情况\\n", 0) is None
+    True
+    """
+    stop = text.find("\n", start)
+    joined = ""
+    for i in range(start, min(len(text) if stop == -1 else stop, start + 60)):
+        if text[i] in _MARKS:
+            continue
+        joined += text[i]
+        if _HEAD_END.search(joined):
+            if len(joined) > 45 or re.search(r"\d", joined) or _SENTENCE_END.search(joined):
+                return None
+            return re.sub(r"\s+", "", joined), i + 1
+    return None
+
+
 def _heading_text(text: str, start: int) -> tuple[str, int]:
     """The heading as printed: its line, or up to 情况/事项 when the line runs on."""
     line_end = len(text)
@@ -40,6 +62,10 @@ def _heading_text(text: str, start: int) -> tuple[str, int]:
         if k != -1:
             line_end = min(line_end, k)
     line = text[start:line_end]
+    if not _HEAD_END.search(line) and line_end < len(text) and text[line_end] == SEP:
+        joined = _across_cells(text, start)
+        if joined:
+            return joined
     if not _HEAD_END.search(line) and line_end < len(text) and text[line_end] == "\n" and len(line) < 30:
         nxt = text[line_end + 1:line_end + 1 + 45].split("\n", 1)[0]
         m = _HEAD_END.search(nxt)

@@ -400,3 +400,13 @@ def test_comma_separated_cells_keep_their_last_value():
     """A row per line, its cells separated by full-width commas: every value read (a digit before
     ``，`` and a label is a value, not the next label's item number)."""
     check(report(["，".join([lab, *map(str, v)]) + "，" for lab, v in T3_ROWS_2021]))
+
+
+def test_section_heading_cut_into_cells_by_a_table_grid():
+    """A scan's grid took 表四's heading for its first row (四、政府信息公开 | 行政复议、行政诉讼情况):
+    the heading is still found, whole, and 表四 still read."""
+    t4 = T4.replace("四、政府信息公开行政复议、行政诉讼情况\n", "四、政府信息公开|行政复议、行政诉讼情况|\n")
+    r = extract_report(report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021], t4=t4).encode(),
+                       name="r.txt")
+    assert "四、政府信息公开行政复议、行政诉讼情况" in r.sections
+    assert r.cells["t4.review.total"] == 2

@@ -249,6 +249,19 @@ def rule_mask(shape: tuple[int, int], rules: Iterable[Box], grow: int = 2) -> np
     return mask
 
 
+def _meets(seg: tuple, grid: Sequence[float], tol: float, extent: int) -> bool:
+    """Whether a rule segment is a table's: it meets rules of the other direction at both ends, or
+    at one end when it runs a quarter of the frame (a poor scan broke the rule's other end off).
+
+    >>> _meets((0, 100, 900, None), [100, 500, 900], 12, 1000), _meets((0, 150, 900, None), [100, 500, 900], 12, 1000)
+    (True, True)
+    >>> _meets((0, 150, 300, None), [100, 500, 900], 12, 1000)   # a short stroke meeting one rule
+    False
+    """
+    a, b = _near(seg[1], grid, tol), _near(seg[2], grid, tol)
+    return (a and b) or ((a or b) and seg[2] - seg[1] >= 0.25 * extent)
+
+
 def _ends(cross: list, along: list, tol: float, extent: int) -> list[float]:
     """Grid positions for the rules in ``along``' direction: where the ``along`` rules are, plus
     the frame's edges where the long ``cross`` rules end without one (a table printed without
@@ -282,8 +295,8 @@ def find_grids(hmask: np.ndarray, vmask: np.ndarray) -> list[Grid]:
         hseg, vseg = _segments(hmask[y:y + h, x:x + w] * own, True), _segments(vmask[y:y + h, x:x + w] * own, False)
         for _ in range(3):
             ys, xs = _ends(vseg, hseg, tol, h), _ends(hseg, vseg, tol, w)
-            hseg = [s for s in hseg if _near(s[1], xs, 1.5 * tol) and _near(s[2], xs, 1.5 * tol)]
-            vseg = [s for s in vseg if _near(s[1], ys, 1.5 * tol) and _near(s[2], ys, 1.5 * tol)]
+            hseg = [s for s in hseg if _meets(s, xs, 1.5 * tol, w)]
+            vseg = [s for s in vseg if _meets(s, ys, 1.5 * tol, h)]
         ys, xs = _ends(vseg, hseg, tol, h), _ends(hseg, vseg, tol, w)
         if vseg and ys:  # a table a page break left open: its columns end where no rule is
             top, bottom = min(s[1] for s in vseg), max(s[2] for s in vseg)

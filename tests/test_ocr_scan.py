@@ -354,6 +354,22 @@ def test_grid_of_a_table_without_outer_side_rules_and_cut_by_a_page_break() -> N
     assert grid.xs[0] == pytest.approx(100, abs=4) and grid.ys[-1] == pytest.approx(bottom, abs=6)
 
 
+def test_grid_keeps_the_rows_of_a_group_whose_inner_rule_lost_its_top() -> None:
+    """A poor scan broke the top off the rule between a group label (三)不予公开 and its eight
+    rows: the rows' own rules meet it lower down, and the eight rows stay eight."""
+    from extract.scan import binarize, find_grids, ruling_masks, to_gray
+    img = Image.new("L", (1400, 1000), 255)
+    d = ImageDraw.Draw(img)
+    xs, ys = [100, 300, 700, 900, 1100, 1300], [100 + 70 * i for i in range(12)]
+    for y in ys:
+        d.line((xs[0] if y in (ys[0], ys[1], ys[-2], ys[-1]) else xs[1], y, xs[-1], y), fill=0, width=2)
+    for x in xs:  # the group's own column exists only beside its rows
+        d.line((x, ys[1] if x == xs[1] else ys[0], x, ys[-2] if x == xs[1] else ys[-1]), fill=0, width=2)
+    d.line((xs[1], ys[1] + 2, xs[1], ys[1] + 45), fill=255, width=6)  # the inner rule's top, lost
+    (grid,) = find_grids(*ruling_masks(binarize(to_gray(np.asarray(scanned(img, 0.0, seed=4))))))
+    assert len(grid.ys) == len(ys) and len(grid.xs) == len(xs)
+
+
 @needs_font
 def test_ocr_page_assembles_cells_splits_lines_and_rereads_missed_digits() -> None:
     """ocr_page with a scripted backend: a line running across a rule is split between cells,

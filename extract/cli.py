@@ -90,7 +90,7 @@ def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: 
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the full results here.")
 @click.option("--out", "outdir", type=click.Path(file_okay=False), help="Also keep the predictions here.")
 @click.option("--kinds", default="", help="Only these input kinds, e.g. txt,html,pdf.")
-@click.option("--render", default="", help="Also render the gold reports as these kinds and score them: pdf,scan,tiff,scan_low,pdf_unruled,scan_unruled,text_pdf,text_scan (text_*: the text reports printed as they are).")
+@click.option("--render", default="", help="Also render the gold reports as these kinds and score them: pdf,scan,tiff,scan_low,pdf_unruled,scan_unruled,text_pdf,text_scan,source_scan,source_scan_low (text_*: the text reports printed as they are; source_*: the PDF reports themselves scanned).")
 @click.option("--seed", default=0, show_default=True, help="Seed of the renderings.")
 @click.option("--no-model", is_flag=True, help="Only the rules-only path (default: rules-only and with the model).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda[:N] for the model and OCR.")

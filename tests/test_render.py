@@ -272,6 +272,20 @@ def test_build_fixture_set_and_cli(tmp_path):
     assert written == [out / "pdf" / "doc_a.pdf"]
 
 
+def test_source_scan_scans_only_pdf_sources(tmp_path):
+    gold_dir, out = tmp_path / "gold", tmp_path / "out"
+    gold_dir.mkdir()
+    for name, seed in (("doc_pdf", 3), ("doc_txt", 4)):
+        rep = random_report(random.Random(seed), layout="2021")
+        (gold_dir / f"{name}.json").write_text(json.dumps(rep.gold(name), ensure_ascii=False), encoding="utf-8")
+    rep = random_report(random.Random(3), layout="2021")
+    (gold_dir / "doc_pdf.pdf").write_bytes(R.render_pdf(R.spec_from_gold(rep.gold("doc_pdf"), None), seed=1))
+    (gold_dir / "doc_txt.txt").write_text(synth_render(rep, "tab", random.Random(2)), encoding="utf-8")
+    written = R.build_fixture_set(gold_dir, out, ("source_scan",), dpi=50)
+    assert written == [out / "source_scan" / "doc_pdf.pdf"]
+    assert b"/Font" not in written[0].read_bytes()  # pages as images: no text layer
+
+
 @needs_font
 @pytest.mark.parametrize("rules", sorted(R.RULES))
 def test_label_numbering_and_table_rules_variants(tmp_path, rules):

@@ -53,7 +53,8 @@ FONT_FILES: dict[str, tuple[str, int]] = {
 }
 STYLES = ("word", "browser")
 NUMERALS = "一二三四五六"
-KINDS = ("pdf", "scan", "tiff", "scan_low", "pdf_unruled", "scan_unruled", "text_pdf", "text_scan")
+KINDS = ("pdf", "scan", "tiff", "scan_low", "pdf_unruled", "scan_unruled", "text_pdf", "text_scan", "source_scan",
+         "source_scan_low")
 
 
 def font_available(font: str = "wqy-zenhei") -> bool:
@@ -1232,7 +1233,9 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
     ``scan_unruled`` (the same report with its tables printed without any rules, and its scan),
     ``text_pdf`` and ``text_scan`` (a report that circulates as plain text, a ``.txt`` source or a
     synthetic report in one of the text shapes, printed as it is by :func:`print_text_pdf`, and its
-    scan; other sources are not rendered in these kinds). Writes ``out_dir/manifest.json`` (style, font, pages per
+    scan; other sources are not rendered in these kinds), ``source_scan`` and ``source_scan_low``
+    (a PDF source itself scanned, its own layout and fonts, at 200 dpi and as a poor 150 dpi scan;
+    other sources are not rendered in these kinds). Writes ``out_dir/manifest.json`` (style, font, pages per
     document) and returns the written report files.
 
     >>> build_fixture_set(Path("../shared/gold/dev"), Path("/tmp/fx"), ("pdf",))[:1]   # doctest: +SKIP
@@ -1249,6 +1252,7 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
 
     jobs: list[tuple[str, dict, str | None, bytes | None]] = []
     plain: dict[str, str] = {}  # the text a report circulates as, where it is one: printed as it is for text_*
+    source_pdf: dict[str, bytes] = {}  # a PDF source, scanned as it is for source_scan*
     for gpath in sorted(Path(gold_dir).glob("*.json")):
         try:
             gold = json.loads(gpath.read_text(encoding="utf-8"))
@@ -1259,6 +1263,8 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         src = _source_of(gpath)
         if src and src.suffix.lower() in (".txt", ".md"):
             plain[gpath.stem] = decode(src.read_bytes())[0]
+        if src and src.suffix.lower() == ".pdf":
+            source_pdf[gpath.stem] = src.read_bytes()
         jobs.append((gpath.stem, gold, source_text_of(src) if src else None, gpath.read_bytes()))
     for i in range(include_synth):
         doc_id = f"synth_{i:03d}"
@@ -1280,6 +1286,8 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         for kind in kinds:
             if kind.startswith("text_") and doc_id not in plain:
                 continue  # an HTML page or a PDF is not printed from a text
+            if kind.startswith("source_") and doc_id not in source_pdf:
+                continue  # only a PDF source is scanned as it is
             folder = out_dir / kind
             folder.mkdir(parents=True, exist_ok=True)
             if kind.endswith("_unruled"):  # the same report with tables printed without any rules
@@ -1292,6 +1300,12 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
                 if kind == "text_scan":
                     data = scan_to_pdf(render_scan(data, dpi=dpi, seed=seed + sum(map(ord, doc_id)), seal=False), dpi=dpi)
                 path = folder / f"{doc_id}.pdf"
+            elif kind.startswith("source_"):
+                low_q = kind.endswith("_low")
+                dpi_k = 150 if low_q else dpi
+                path = folder / f"{doc_id}.pdf"
+                data = scan_to_pdf(render_scan(source_pdf[doc_id], dpi=dpi_k, seed=seed + sum(map(ord, doc_id)),
+                                               quality="low" if low_q else "normal"), dpi=dpi_k)
             elif kind == "pdf_unruled":
                 path, data = folder / f"{doc_id}.pdf", unruled
             elif kind == "scan_unruled":

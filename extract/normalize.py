@@ -26,6 +26,12 @@ _PINYIN = re.compile(rf"(?<=[{_CJK}])\((1?[a-zü{_TONE}]{{1,7}})\)")
 _SYLLABLE = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|uan|ian|iao|ai|ei|ao"
                        r"|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ue|ui|a|o|e|i|u|v|ü)")
 
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# a '?' left where an unencodable character was: after a digit, CJK text or punctuation
+_STRAY_Q = re.compile(rf"(?<=[0-9{_CJK}。，、；:;,.)\]》”])\?+|^\?+(?=\s|$)|(?<=\s)\?+(?=\s|$)")
+_SPACE_IN_CJK = re.compile(r"(?<=[^\s0-9.\-])[ \t\u3000]+(?=[^\s0-9.\-])")
+_MULTI_SPACE = re.compile(r"[ \t\u3000\xa0]{2,}")
+
 
 def _ruby(m: re.Match) -> str:
     """"" for a bracketed pinyin syllable, else the text as it was (``(1)``, ``(app)`` stay)."""
@@ -33,11 +39,6 @@ def _ruby(m: re.Match) -> str:
     if any(c in _TONE for c in word):
         return ""
     return "" if _SYLLABLE.fullmatch(("l" + word[1:]) if word[0] == "1" else word) else m.group()
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
-# a '?' left where an unencodable character was: after a digit, CJK text or punctuation
-_STRAY_Q = re.compile(rf"(?<=[0-9{_CJK}。，、；:;,.)\]》”])\?+|^\?+(?=\s|$)|(?<=\s)\?+(?=\s|$)")
-_SPACE_IN_CJK = re.compile(r"(?<=[^\s0-9.\-])[ \t\u3000]+(?=[^\s0-9.\-])")
-_MULTI_SPACE = re.compile(r"[ \t\u3000\xa0]{2,}")
 
 
 @lru_cache(maxsize=1)

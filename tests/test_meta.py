@@ -1,0 +1,18 @@
+"""The reporting body and year read from a report's title, in the title forms reports print."""
+import pytest
+
+from extract.sections import find_meta
+
+BODY = "\n一、总体情况\n2021年，本局认真贯彻落实《条例》。\n"
+
+
+@pytest.mark.parametrize("head, agency, year", [
+    ("某县民政局2021年政府信息公开工作年度报告", "某县民政局", 2021),
+    ("某县民政局2021年度政府信息公开工作报告", "某县民政局", 2021),
+    ("2021年某县民政局政府信息公开工作年度报告", "某县民政局", 2021),
+    ("某县民政局关于2021年政府信息公开工作的年度报告", "某县民政局", 2021),
+    ("某县民政局\n关于2021年政府信息公开工作的年度报告", "某县民政局", 2021),  # the body on a line of its own
+    ("某县民政局\n关于2021年政府信息公开工作的年度报\n告", "某县民政局", 2021),  # and the title wrapped
+])
+def test_title_forms(head: str, agency: str, year: int) -> None:
+    assert find_meta(head + BODY) == {"agency": agency, "year": year}

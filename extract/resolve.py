@@ -242,6 +242,18 @@ def _capacity(s: Slot) -> int:
     return len(d) if s.kind == "num" and d.isdigit() else 1
 
 
+def _soft_runs(slots: list[Slot]) -> list[list[int]]:
+    """Indices of the slots that may be empty, one list per blank run (adjacent soft slots)."""
+    runs: list[list[int]] = []
+    for i, s in enumerate(slots):
+        if s.kind == "soft":
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    return runs
+
+
 def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[list], bool] | None = None,
                    sum_last: bool = False, group: int | None = None) -> list[Candidate]:
     """Every reasonable reading of a row's slots into ``len(kinds)`` columns, cheapest first.
@@ -256,6 +268,12 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
     if any(s.kind == "soft" for s in slots):
         variants.append(([s if s.kind != "soft" else Slot("empty", "", s.start, s.end) for s in slots], 0.3,
                          "soft-empty"))
+        runs = _soft_runs(slots)
+        need = n - len(variants[0][0])
+        if len(runs) == 1 and 0 < need < len(runs[0]):  # one blank run longer than the cells it can be
+            drop = set(runs[0][need:])  # (a copy that spaces every cell by a blank line: two per empty cell)
+            variants.append(([s if s.kind != "soft" else Slot("empty", "", s.start, s.end)
+                              for i, s in enumerate(slots) if i not in drop], 0.3, "soft-empty"))
     for vs, base, _ in list(variants):  # runs like 000 that must be split and fill the row, then empty
         core = vs[next((i for i, x in enumerate(vs) if x.kind != "empty"), len(vs)):]  # cells (an unruled grid's)
         while core and core[-1].kind == "empty":

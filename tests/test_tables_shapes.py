@@ -66,6 +66,21 @@ def test_one_cell_per_line_with_blank_lines():
     check(report(lines))
 
 
+def test_one_cell_per_line_with_blank_lines_and_an_empty_cell_in_a_row_of_zeros():
+    # the empty cell is an empty paragraph with its own blank line: three blank lines, two softs,
+    # for one cell; a row of zeros gives the arithmetic nothing to choose by
+    lines = []
+    for lab, v in T3_ROWS_2021:
+        cells = [str(n) for n in v]
+        if lab == "8.属于行政查询事项":
+            cells[5] = ""
+        lines += [lab, ""] + [x for c in cells for x in (c, "")]
+    r = extract_report(report(lines).encode(), name="r.txt")
+    assert [r.cells[f"t3.denied.query.{c}"] for c in ("natural_person", "legal_service", "other_org", "total")] == \
+        [0, 0, None, 0]
+    assert not [f for f in r.findings if f.rule == "parse.ambiguous"]
+
+
 def test_row_label_split_over_lines_and_detached_values():
     lines = []
     for lab, v in T3_ROWS_2021:

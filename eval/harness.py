@@ -134,7 +134,7 @@ class _Tally:
 
 
 def evaluate_rendered(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,
-                      synth: int = 0, use_model: bool = True, device: str = "auto") -> dict[str, dict]:
+                      synth: int = 0, heldout: int = 0, use_model: bool = True, device: str = "auto") -> dict[str, dict]:
     """Render every gold report as each kind (``pdf``, ``scan``, ``tiff``) and evaluate each.
 
     The renderings are made here, from the gold (training.render), never stored in git; without
@@ -144,20 +144,21 @@ def evaluate_rendered(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdi
     import tempfile
 
     with contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="nianbao-render-") as w:
-        work = render_gold(gold_dir, kinds, seed=seed, workdir=Path(w), synth=synth)
+        work = render_gold(gold_dir, kinds, seed=seed, workdir=Path(w), synth=synth, heldout=heldout)
         return {k: evaluate(work / k, use_model=use_model, device=device) for k in kinds}
 
 
 def render_gold(gold_dir: Path, kinds: list[str], *, seed: int = 0, workdir: Path | None = None,
-                synth: int = 0) -> Path:
+                synth: int = 0, heldout: int = 0) -> Path:
     """Render every gold report in ``gold_dir`` as each kind into ``workdir/<kind>/`` (a new
-    temporary folder when not given), gold JSON beside each; returns the folder."""
+    temporary folder when not given), gold JSON beside each, plus ``synth`` synthetic and ``heldout``
+    held-out synthetic reports (:func:`training.render.build_fixture_set`); returns the folder."""
     import tempfile
 
     from training.render import build_fixture_set
 
     work = workdir or Path(tempfile.mkdtemp(prefix="nianbao-render-"))
-    build_fixture_set(gold_dir, work, kinds, include_synth=synth, seed=seed)
+    build_fixture_set(gold_dir, work, kinds, include_synth=synth, heldout=heldout, seed=seed)
     return work
 
 
@@ -178,6 +179,9 @@ def format_comparison(by_system: dict[str, dict]) -> str:
     lines = [f"{'system':<14}{'cells':<21}{'sections F1':<13}{'layout':<8}{'agency':<8}{'year':<6}"
              f"{'flagged':<9}{'false errors':<14}seconds"]
     for name, r in by_system.items():
+        if not r.get("documents"):
+            lines.append(f"{name:<14}no documents")
+            continue
         c, m, f = r["cells"]["all"], r["meta"], r["findings"]
         cells = f"{c['accuracy']:.4f} ({frac(c)})"
         lines.append(f"{name:<14}{cells:<21}{r['sections']['f1']:<13}{frac(r['layout']):<8}{frac(m['agency']):<8}"

@@ -91,11 +91,12 @@ def extract(inputs: tuple[str, ...], outdir: str, workers: int | None, timeout: 
 @click.option("--out", "outdir", type=click.Path(file_okay=False), help="Also keep the predictions here.")
 @click.option("--kinds", default="", help="Only these input kinds, e.g. txt,html,pdf.")
 @click.option("--render", default="", help="Also render the gold reports as these kinds and score them: pdf,scan,tiff,scan_low,pdf_unruled,scan_unruled,text_pdf,text_scan,source_scan,source_scan_low (text_*: the text reports printed as they are; source_*: the PDF reports themselves scanned).")
+@click.option("--heldout", default=0, show_default=True, help="Also render this many held-out synthetic reports (the token classifier's test split: other seeds and templates) as the --render kinds; with an empty GOLD_DIR only those.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the renderings.")
 @click.option("--no-model", is_flag=True, help="Only the rules-only path (default: rules-only and with the model).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda[:N] for the model and OCR.")
-def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str, render: str, seed: int,
-             no_model: bool, device: str) -> None:
+def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str, render: str, heldout: int,
+             seed: int, no_model: bool, device: str) -> None:
     """Score extraction against the hand-labelled gold JSON in GOLD_DIR.
 
     Prints the rules-only results, then (unless --no-model) those with the model and the two side
@@ -111,7 +112,7 @@ def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str
     rendered = {}
     if render_kinds:  # the renderings (tens of MB of scans) live only as long as this run
         with tempfile.TemporaryDirectory(prefix="nianbao-render-") as tmp:
-            work = render_gold(Path(gold_dir), render_kinds, seed=seed, workdir=Path(tmp))
+            work = render_gold(Path(gold_dir), render_kinds, seed=seed, workdir=Path(tmp), heldout=heldout)
             rendered = {k: evaluate_systems(work / k, systems, device=device) for k in render_kinds}
     by_system: dict[str, dict] = {}
     for name in systems:

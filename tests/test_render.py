@@ -333,3 +333,23 @@ def test_fixture_set_renders_unruled_tables(tmp_path):
             lines.append(sum(len(pg.lines) for pg in doc.pages))
     assert lines[0] > 20 and lines[1] == 0
     assert "一、本年新收政府信息公开申请数量" in texts[1]
+
+
+@needs_font
+def test_heldout_reports_render_with_their_own_gold(tmp_path):
+    """Held-out reports come from the classifier's test split, text shapes printed as they are;
+    the gold is what the report prints (tables present, empty cells None, its headings)."""
+    from extract.pipeline import extract_report
+
+    empty, out = tmp_path / "gold", tmp_path / "out"
+    empty.mkdir()
+    assert R.main([str(empty), str(out), "--kinds", "pdf,text_pdf", "--heldout", "2"]) == 0
+    for kind in ("pdf", "text_pdf"):
+        assert sorted(p.name for p in (out / kind).iterdir()) == ["heldout_000.json", "heldout_000.pdf",
+                                                                   "heldout_001.json", "heldout_001.pdf"]
+    for doc in ("heldout_000", "heldout_001"):
+        gold = json.loads((out / "pdf" / f"{doc}.json").read_text(encoding="utf-8"))
+        assert set(gold["cells"]) <= set(cell_keys(gold["layout"])) and len(gold["sections"]) == 6
+        report = extract_report(out / "pdf" / f"{doc}.pdf", use_model=False)
+        assert report.meta == gold["meta"]
+        assert {k: report.cells[k] for k in gold["cells"]} == gold["cells"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from extract.document import Document
 from extract.flat import FlatText, flatten
 from extract.readers import read_document
-from extract.schema import HEADING_VARIANTS, SECTIONS
+from extract.schema import HEADING_VARIANTS, SECTIONS, cell_keys
 from models.features import char_boxes
 from models.labels import BREAKS
 
@@ -298,6 +298,13 @@ class LReport:
     year: int
     blocks: list[LBlock] = field(default_factory=list)
     furniture: list[str] = field(default_factory=list)
+    cells: dict = field(default_factory=dict)  # every cell of the tables printed (None: printed empty or row left out)
+
+    def gold(self, doc_id: str) -> dict:
+        """The report as a gold label (shared/gold/FORMAT.md): what it prints, headings as printed."""
+        return {"doc_id": doc_id, "layout": self.layout, "meta": {"agency": self.agency, "year": self.year},
+                "sections": [b.text for b in self.blocks if b.kind == "head"], "cells": dict(self.cells),
+                "notes": "synthetic, held-out templates (training.corpus, split 'test')"}
 
     def spec(self) -> ReportSpec:
         """The report for the PDF renderer (title and signature as renderer fields)."""
@@ -346,6 +353,7 @@ def labelled_report(rng: random.Random, split: str = "train") -> LReport:
     rep = LReport(layout, agency, year)
     cells = _drop_some(random_cells(rng, layout, consistent=rng.random() < 0.8), rng)
     tables = tables_for(layout, cells)
+    rep.cells = {k: cells.get(k) for k in cell_keys(layout) if k.split(".")[0] in tables}
     title = rng.choice(("{a}{y}年政府信息公开工作年度报告", "{a}{y}年政府信息公开工作年度报告", "{a}{y}年度政府信息公开工作报告",  # the usual form twice
                         "{y}年{a}政府信息公开工作年度报告", "{a}关于{y}年政府信息公开工作的年度报告")).format(a=agency, y=year)
     rep.blocks.append(LBlock("title", title))

@@ -1223,11 +1223,13 @@ def _variant(doc_id: str, seed: int) -> tuple[str, str]:
 
 
 def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pdf", "scan"), *,
-                      include_synth: int = 0, seed: int = 0, dpi: int = 200,
+                      include_synth: int = 0, heldout: int = 0, seed: int = 0, dpi: int = 200,
                       progress: Callable[[str], None] | None = None) -> list[Path]:
     """Render every gold JSON in ``gold_dir`` (narrative from the source file beside it) into
     ``out_dir/<kind>/<id>.<ext>`` with the gold JSON copied beside it, plus
-    ``include_synth`` synthetic reports (``synth_NNN``). Kinds: ``pdf`` (text layer,
+    ``include_synth`` synthetic reports (``synth_NNN``) and ``heldout`` reports drawn from the token
+    classifier's test split (``heldout_NNN``: :func:`training.corpus.labelled_report`, other seeds and
+    templates than its training data; page furniture, sub-headings, empty cells, rows left out). Kinds: ``pdf`` (text layer,
     ``pdf/<id>.pdf``), ``scan`` (image-only PDF, ``scan/<id>.pdf``), ``tiff``
     (``tiff/<id>.tif``), ``scan_low`` (a poor 150 dpi scan, ``scan_low/<id>.pdf``), ``pdf_unruled`` and
     ``scan_unruled`` (the same report with its tables printed without any rules, and its scan),
@@ -1266,6 +1268,18 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         if src and src.suffix.lower() == ".pdf":
             source_pdf[gpath.stem] = src.read_bytes()
         jobs.append((gpath.stem, gold, source_text_of(src) if src else None, gpath.read_bytes()))
+    specs: dict[str, ReportSpec] = {}  # a report drawn as a spec of its own (held-out), not from its gold
+    for i in range(heldout):
+        from training.corpus import TEXT_SHAPES, labelled_report
+        from training.corpus import render_text as render_labelled
+
+        doc_id = f"heldout_{i:03d}"
+        rng = random.Random(f"heldout:{seed}:{i}")
+        rep_l = labelled_report(rng, "test")
+        jobs.append((doc_id, rep_l.gold(doc_id), None, None))
+        specs[doc_id] = rep_l.spec()
+        shapes = [s for s in TEXT_SHAPES if s != "flat_run"]  # run-together cells: the gold cannot say which are unresolvable
+        plain[doc_id] = render_labelled(rep_l, shapes[i % len(shapes)], rng).text
     for i in range(include_synth):
         doc_id = f"synth_{i:03d}"
         rep = random_report(random.Random(seed * 100003 + i))
@@ -1279,7 +1293,7 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
             progress(doc_id)
         style, font = _variant(doc_id, seed)
         numbering = _numbering(doc_id, seed)
-        spec = spec_from_gold(gold, text, seed=seed)
+        spec = specs.get(doc_id) or spec_from_gold(gold, text, seed=seed)
         pdf = render_pdf(spec, font=font, seed=seed + sum(map(ord, doc_id)), style=style, numbering=numbering)
         gold_bytes = raw if raw is not None else json.dumps(gold, ensure_ascii=False, indent=1).encode("utf-8")
         images = low = unruled = None
@@ -1336,13 +1350,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--kinds", default="pdf,scan", help=f"comma-separated, of {','.join(KINDS)}")
     ap.add_argument("--synth", type=int, default=0, help="also render N synthetic reports")
+    ap.add_argument("--heldout", type=int, default=0,
+                    help="also render N held-out synthetic reports (the token classifier's test split)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dpi", type=int, default=200)
     a = ap.parse_args(argv)
     if not a.gold_dir.is_dir():
         ap.error(f"{a.gold_dir} is not a folder")
     kinds = [k.strip() for k in a.kinds.split(",") if k.strip()]
-    written = build_fixture_set(a.gold_dir, a.out_dir, kinds, include_synth=a.synth, seed=a.seed, dpi=a.dpi,
+    written = build_fixture_set(a.gold_dir, a.out_dir, kinds, include_synth=a.synth, heldout=a.heldout, seed=a.seed,
+                                dpi=a.dpi,
                                 progress=lambda d: print(d, file=sys.stderr, flush=True))
     print(f"{len(written)} file(s) in {a.out_dir}: " + ", ".join(f"{k}/ {sum(p.parent.name == k for p in written)}"
                                                                  for k in kinds))

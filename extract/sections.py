@@ -28,7 +28,8 @@ class Heading:
 
 
 _SENTENCE_END = re.compile(r"[。;；!！?？]")
-_HEAD_END = re.compile(r"(情况|事项)")
+_HEAD_END = re.compile(r"(情况|事项|措施)")  # how the headings of the format end (五、…及改进措施)
+_ITEM_OPENING = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]是|\d{1,2}\s*[、.．])")
 _MARKS = f"\n{SEP}{EMPTY}{SOFT}"
 
 
@@ -69,7 +70,7 @@ def _heading_text(text: str, start: int) -> tuple[str, int]:
     if not _HEAD_END.search(line) and line_end < len(text) and text[line_end] == "\n" and len(line) < 30:
         nxt = text[line_end + 1:line_end + 1 + 45].split("\n", 1)[0]
         m = _HEAD_END.search(nxt)
-        if m and m.end() + len(line) <= 45 and not _SENTENCE_END.search(nxt[:m.end()]):
+        if m and m.end() + len(line) <= 45 and not _SENTENCE_END.search(nxt[:m.end()]) and not _ITEM_OPENING.match(nxt):
             line = line + "\n" + nxt[:m.end()]  # a heading wrapped onto a second line
     m = _HEAD_END.search(line, 0, 45)
     if m:
@@ -192,15 +193,25 @@ def _clean_agency(a: str) -> str | None:
     return a
 
 
+_LINK_PREFIX = re.compile(r"^[^\s：:，。,《]{1,6}[：:]")  # 上一篇：… 微信：… (a link to another article, not the title)
+
+
 def _title_candidates(head: str) -> list[str]:
-    """The title line, and the title joined with its neighbours when it wraps over lines."""
+    """The title line, and the title joined with its neighbours when it wraps over lines.
+
+    A line opening with a short label and a colon (``上一篇：某局2023年…年度报告``, a crawler's link
+    to the neighbouring article) is the title only when no other line can be (``标题：…`` always can).
+    """
     lines = [ln.strip() for ln in head.split("\n")]
-    for i, line in enumerate(lines):
-        if "信息公开" in line and len(line) <= 80:
-            prev = lines[i - 1] if i and len(lines[i - 1]) <= 30 and not _SENTENCE_PUNCT.search(lines[i - 1]) else ""
-            nxt = lines[i + 1] if i + 1 < len(lines) and len(lines[i + 1]) <= 12 else ""
-            return [c for c in (line, line + nxt, prev + line, prev + line + nxt) if c]
-    return []
+    titled = [i for i, ln in enumerate(lines) if "信息公开" in ln and len(ln) <= 80]
+    plain = [i for i in titled if not _LINK_PREFIX.match(lines[i]) or re.match(r"(标题|题目)\s*[：:]", lines[i])]
+    if not titled:
+        return []
+    i = (plain or titled)[0]
+    line = lines[i]
+    prev = lines[i - 1] if i and len(lines[i - 1]) <= 30 and not _SENTENCE_PUNCT.search(lines[i - 1]) else ""
+    nxt = lines[i + 1] if i + 1 < len(lines) and len(lines[i + 1]) <= 12 else ""
+    return [c for c in (line, line + nxt, prev + line, prev + line + nxt) if c]
 
 
 def find_meta(text: str) -> dict:

@@ -16,3 +16,13 @@ BODY = "\n一、总体情况\n2021年，本局认真贯彻落实《条例》。\
 ])
 def test_title_forms(head: str, agency: str, year: int) -> None:
     assert find_meta(head + BODY) == {"agency": agency, "year": year}
+
+
+@pytest.mark.parametrize("link", ["上一篇：", "微信：", "下一篇:"])
+def test_a_link_to_another_report_above_the_title_is_not_the_title(link: str) -> None:
+    head = f"{link}某市财政局2023年政府信息公开工作年度报告\n某县民政局2021年政府信息公开工作年度报告"
+    assert find_meta(head + BODY) == {"agency": "某县民政局", "year": 2021}
+
+
+def test_a_labelled_title_is_still_the_title() -> None:
+    assert find_meta("标题：某县民政局2021年政府信息公开工作年度报告" + BODY)["agency"] == "某县民政局"

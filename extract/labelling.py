@@ -87,9 +87,22 @@ def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[in
                 j += 1
             if j - i >= RUN_LEN and min(conf[i:j]) >= RUN_CONF and not (
                     row and (flat.text[i:j].isdigit() or _row_label().search(flat.text, i, j))):
-                out.append((i, j))
+                out.append((i, _page_number_tail(flat.text, classes, j, b)))
             i = j
     return out
+
+
+def _page_number_tail(text: str, classes: list[str], j: int, b: int) -> int:
+    """Where furniture ending at ``j`` really ends: past a page number after a space
+    (``Page 3``, ``第 3 页``) that the model also calls furniture, however unsure of it."""
+    k = j
+    while k < b and text[k] in " \u3000":
+        k += 1
+    m = re.match(r"\d{1,3}(?:\s*页)?", text[k:b])
+    if k > j and m and all(c == "FUR" for c in classes[k:k + m.end()]) and \
+            (k + m.end() == b or text[k + m.end()] in _BREAK):
+        return k + m.end()
+    return j
 
 
 def drop_furniture(flat: FlatText, classes: list[str], conf) -> tuple[FlatText, list[str], list[float]]:

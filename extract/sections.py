@@ -30,6 +30,7 @@ class Heading:
 _SENTENCE_END = re.compile(r"[。;；!！?？]")
 _HEAD_END = re.compile(r"(情况|事项|措施)")  # how the headings of the format end (五、…及改进措施)
 _ITEM_OPENING = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]是|\d{1,2}\s*[、.．])")
+_ITEM_INSIDE = re.compile(r"[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]是")
 _MARKS = f"\n{SEP}{EMPTY}{SOFT}"
 
 
@@ -72,6 +73,9 @@ def _heading_text(text: str, start: int) -> tuple[str, int]:
         m = _HEAD_END.search(nxt)
         if m and m.end() + len(line) <= 45 and not _SENTENCE_END.search(nxt[:m.end()]) and not _ITEM_OPENING.match(nxt):
             line = line + "\n" + nxt[:m.end()]  # a heading wrapped onto a second line
+    item = _ITEM_INSIDE.search(line, 4)
+    if item:  # a sub-heading run on after the heading: (四)… or 二是…
+        line = line[:item.start()]
     m = _HEAD_END.search(line, 0, 45)
     if m:
         line = line[:m.end()]

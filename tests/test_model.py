@@ -213,11 +213,11 @@ def test_missing_model_falls_back_to_rules(monkeypatch, tmp_path):
 def test_trim_heading_run_on_into_text():
     from extract.labelling import trim_headings
 
-    text = "五、存在的主要问题及改进措施(四)政府信息公开平台建设情况正文\n"
+    text = "五、存在的主要问题及改进举措加强公开平台建设情况正文\n"  # no item marker: the rules run on to 情况
     found = find_sections(text)
     assert found[0].text.endswith("建设情况")
-    classes = ["SEC"] * 14 + ["SUB"] * (len(text) - 14)
-    assert trim_headings(text, classes, found)[0].text == "五、存在的主要问题及改进措施"
+    classes = ["SEC"] * 14 + ["TXT"] * (len(text) - 14)
+    assert trim_headings(text, classes, found)[0].text == "五、存在的主要问题及改进举措"
 
 
 def test_init_from_a_local_bert_checkpoint(tmp_path):

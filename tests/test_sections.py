@@ -20,3 +20,13 @@ def test_a_heading_ending_in_measures_does_not_take_the_sub_heading_after_it(fiv
 def test_a_heading_wrapped_over_two_lines_is_still_joined() -> None:
     heads = find_sections(HEADS + "五、政府信息公开工作存在的主要问题\n及改进情况\n正文。\n六、其他需要报告的事项\n无。\n")
     assert heads[4].text == "五、政府信息公开工作存在的主要问题及改进情况"
+
+
+@pytest.mark.parametrize("five, head", [
+    ("五、存在的主要问题及改进举措(四)政府信息公开平台建设情况。", "五、存在的主要问题及改进举措"),
+    ("五、存在的主要问题及改进举措二是加强平台建设情况。", "五、存在的主要问题及改进举措"),
+    ("五、存在的主要问题及改进情况（一）存在问题。", "五、存在的主要问题及改进情况"),
+])
+def test_a_sub_heading_run_on_after_a_heading_is_not_part_of_it(five: str, head: str) -> None:
+    heads = find_sections(HEADS + five + "\n六、其他需要报告的事项\n无。\n")
+    assert heads[4].text == head

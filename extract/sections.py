@@ -70,9 +70,10 @@ def _heading_text(text: str, start: int) -> tuple[str, int]:
             return joined
     if not _HEAD_END.search(line) and line_end < len(text) and text[line_end] == "\n" and len(line) < 30:
         nxt = text[line_end + 1:line_end + 1 + 45].split("\n", 1)[0]
-        m = _HEAD_END.search(nxt)
-        if m and m.end() + len(line) <= 45 and not _SENTENCE_END.search(nxt[:m.end()]) and not _ITEM_OPENING.match(nxt):
-            line = line + "\n" + nxt[:m.end()]  # a heading wrapped onto a second line
+        m = _HEAD_END.search(line[-1:] + nxt)  # 情|况 may be cut by the wrap itself
+        cont = nxt[:m.end() - 1] if m else ""
+        if m and len(line) + len(cont) <= 45 and not _SENTENCE_END.search(cont) and not _ITEM_OPENING.match(nxt):
+            line = line + "\n" + cont  # a heading wrapped onto a second line
     item = _ITEM_INSIDE.search(line, 4)
     if item:  # a sub-heading run on after the heading: (四)… or 二是…
         line = line[:item.start()]
@@ -207,7 +208,8 @@ def _title_candidates(head: str) -> list[str]:
     to the neighbouring article) is the title only when no other line can be (``标题：…`` always can).
     """
     lines = [ln.strip() for ln in head.split("\n")]
-    titled = [i for i, ln in enumerate(lines) if "信息公开" in ln and len(ln) <= 80]
+    titled = [i for i, ln in enumerate(lines) if len(ln) <= 80 and ("信息公开" in ln or (  # or wrapped inside 公|开
+        i + 1 < len(lines) and "信息公开" in ln[-3:] + lines[i + 1][:3]))]
     plain = [i for i in titled if not _LINK_PREFIX.match(lines[i]) or re.match(r"(标题|题目)\s*[：:]", lines[i])]
     if not titled:
         return []

@@ -26,3 +26,8 @@ def test_a_link_to_another_report_above_the_title_is_not_the_title(link: str) ->
 
 def test_a_labelled_title_is_still_the_title() -> None:
     assert find_meta("标题：某县民政局2021年政府信息公开工作年度报告" + BODY)["agency"] == "某县民政局"
+
+
+def test_a_title_wrapped_inside_xinxi_gongkai() -> None:
+    head = "2024年某市某区民政局政府信息公\n开工作年度报告"
+    assert find_meta(head + BODY) == {"agency": "某市某区民政局", "year": 2024}

@@ -30,3 +30,9 @@ def test_a_heading_wrapped_over_two_lines_is_still_joined() -> None:
 def test_a_sub_heading_run_on_after_a_heading_is_not_part_of_it(five: str, head: str) -> None:
     heads = find_sections(HEADS + five + "\n六、其他需要报告的事项\n无。\n")
     assert heads[4].text == head
+
+
+def test_a_heading_wrapped_between_the_two_characters_of_its_ending() -> None:
+    text = HEADS.replace("四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情\n况")
+    heads = find_sections(text + "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n")
+    assert heads[3].text == "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"

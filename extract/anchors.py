@@ -29,6 +29,9 @@ _NUMBERED = re.compile(r"^(?P<n>[一二三四五六])[、.．,，](?P<rest>.*)$"
 _WORDS = {number: words for number, words, _ in SECTIONS}
 _ORDER = "一二三四五六"
 _HEAD_END = re.compile(r"(情况|事项)$")
+_T3_HEADER = re.compile(r"^申请人情况")
+MAX_PROSE_ROWS = 8
+"""Rows of text (sentences) between a table's heading and its first row that are passed over."""
 TABLE_SECTIONS = ("三", "四")
 """The sections whose tables have more columns than a row of text can tell apart."""
 
@@ -73,41 +76,58 @@ def _text(row: list[OcrLine]) -> str:
     return "".join(l.text for l in row)
 
 
-def _ends_block(row: list[OcrLine], number: str, title: Box, tables: Sequence[Box]) -> bool:
-    """A later section's heading (even split by OCR or beside other text), a sentence, or a table
-    already found that reaches down to this row."""
+def _ends_block(row: list[OcrLine], number: str, title: Box, tables: Sequence[Box]) -> str | None:
+    """Why the block ends at this row: a later section's ``heading`` (even split by OCR or beside
+    other text), a ``sentence``, or a ``table`` already found that reaches down to this row; None."""
     later = _numbered(_text(row))
     if later and _ORDER.index(later[0]) > _ORDER.index(number):
-        return True
+        return "heading"
     if any("。" in l.text and not looks_numeric(l.text) for l in row):  # a lone 。 is a blurred 0
-        return True
+        return "sentence"
     top = min(l.box[1] for l in row)
-    return any(box[1] <= top and box[3] > title[3] for box in tables)
+    return "table" if any(box[1] <= top and box[3] > title[3] for box in tables) else None
+
+
+def _has_number(row: list[OcrLine]) -> bool:
+    return any(looks_numeric(w) for l in row for w in l.text.split())
 
 
 def title_blocks(lines: Sequence[OcrLine], tables: Sequence[Box] = ()) -> list[list[OcrLine]]:
     """Blocks of ``lines`` that stand below the heading of 表三 or 表四 (:func:`table_heading`,
     its row read as one text), each ending before a later section's heading, a sentence (。) or a
-    table in ``tables`` (boxes) and cut after its last row with a number; blocks without a
-    number are left out. The heading, and its second line when it wraps, are not in the blocks."""
+    table in ``tables`` (boxes) and cut after its last row with a number (a paragraph of up to
+    ``MAX_PROSE_ROWS`` rows between the heading and the table's first row is passed over); blocks without a
+    number are left out. The heading, and its second line when it wraps, are not in the blocks.
+    表三's header row (申请人情况 …) that no earlier block holds anchors a block too, itself in it:
+    the table printed on after a page break, its header repeated."""
     rows = _rows(lines)
     blocks: list[list[OcrLine]] = []
+    taken: set[int] = set()
     for i, head in enumerate(rows):
         number = table_heading(_text(head))
+        header = number is None and bool(_T3_HEADER.match(re.sub(r"\s+", "", to_simplified(_text(head)))))
+        if header and not any(id(l) in taken for l in head):
+            number = "三"  # 表三's header printed again where a page break cut the table: its rows go on below
         if number is None:
             continue
         title = (min(l.box[0] for l in head), min(l.box[1] for l in head),
                  max(l.box[2] for l in head), max(l.box[3] for l in head))
         below = rows[i + 1:]
-        if below and not _HEAD_END.search(_text(head)) and not re.search(r"\d", _text(below[0])) \
+        if not header and below and not _HEAD_END.search(_text(head)) and not re.search(r"\d", _text(below[0])) \
                 and len(_text(below[0])) <= 20 and _HEAD_END.search(_text(below[0])):
             below = below[1:]  # the heading's second line (…提起 / 行政诉讼情况)
-        block: list[list[OcrLine]] = []
+        block: list[list[OcrLine]] = [head] if header else []
+        prose = 0  # rows of a paragraph between the heading and its table
         for row in below:
-            if _ends_block(row, number, title, tables):
+            why = _ends_block(row, number, title, tables)
+            if why == "sentence" and not header and prose + len(block) < MAX_PROSE_ROWS and not any(map(_has_number, block)):
+                prose, block = prose + len(block) + 1, []  # the paragraph ends; the table may follow
+                continue
+            if why:
                 break
             block.append(row)
-        numbered = [k for k, row in enumerate(block) if any(looks_numeric(w) for l in row for w in l.text.split())]
+        numbered = [k for k, row in enumerate(block) if _has_number(row)]
         if numbered:
             blocks.append([l for row in block[:numbered[-1] + 1] for l in row])
+            taken.update(id(l) for l in blocks[-1])
     return blocks

@@ -56,3 +56,24 @@ def test_headings_in_traditional_characters_or_spaced_anchor_and_row_labels_do_n
     assert table_heading("三、本年度办理结果") is None
     assert table_heading("四、2023年行政复议情况") is None  # a sentence's number, not a heading
     assert title_blocks([_line("行政复议", 0, 240), _line("0", 0, 280)]) == []  # no heading, no block
+
+
+def test_a_paragraph_between_the_heading_and_its_table_is_passed_over():
+    rows = [T4, _line("深入推进网站集约化，提升群众满", 0, 240), _line("意度。", 0, 270), _line("行政复议", 0, 300),
+            _line("7 1 0", 0, 340), _line("五、存在的主要问题及改进情况", 0, 400)]
+    assert _texts(title_blocks(rows)) == [["行政复议", "7 1 0"]]
+
+
+def test_a_paragraph_after_the_table_s_first_rows_still_ends_the_block():
+    rows = [T4, _line("行政复议", 0, 240), _line("7 1 0", 0, 280), _line("本年度未发生行政诉讼。", 0, 320), _line("1", 0, 360)]
+    assert _texts(title_blocks(rows)) == [["行政复议", "7 1 0"]]
+
+
+def test_table_three_s_header_printed_again_after_a_page_break_anchors_its_rows():
+    page2 = [_line("申请人情况", 300, 0), _line("自然人", 300, 40), _line("总计", 500, 40),
+             _line("1.属于国家秘密", 0, 80), _line("29 0 14", 300, 80), _line("(七)总计", 0, 120), _line("29", 300, 120),
+             _line("四、政府信息公开行政复议、行政诉讼情况", 0, 200), _line("行政复议", 0, 240), _line("0", 0, 280)]
+    assert _texts(title_blocks(page2)) == [["申请人情况", "自然人", "总计", "1.属于国家秘密", "29 0 14", "(七)总计", "29"],
+                                           ["行政复议", "0"]]
+    # under its own heading, the header is one of the heading's rows, not a block of its own
+    assert _texts(title_blocks([_line(T3.text, 0, -40), *page2[:5]])) == [["申请人情况", "自然人", "总计", "1.属于国家秘密", "29 0 14"]]

@@ -181,8 +181,8 @@ def test_a_layout_model_failure_keeps_every_page_of_an_unruled_pdf_and_its_text(
     monkeypatch.setattr(scan, "layout_regions", broken)
     doc = read_document(pdf)
     assert calls and not doc.warnings and all(p.segments or p.tables for p in doc.pages)
-    # only what a section heading anchors is read as a table: 表三's rows past a page break stay lines
-    assert sum(len(p.tables) for p in doc.pages) < working
+    # only what a section heading or 表三's header printed again after a page break anchors is read as a table
+    assert 0 < sum(len(p.tables) for p in doc.pages) <= working
     texts = [s.text for p in doc.pages for s in p.segments] + [c.text for p in doc.pages for t in p.tables for c in t.cells]
     assert any("一、本年新收政府信息公开申请数量" in t for t in texts)
     assert any("主动公开政府信息情况" in t for t in texts)

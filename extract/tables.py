@@ -527,7 +527,9 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
                 if alt is not cand and _table_cost({**choice, rk: alt}, rows, spec.id, eqs) <= base + AMBIGUITY_MARGIN:
                     doubtful |= {i for i, (a, b) in enumerate(zip(cand.values, alt.values)) if a != b}
         keys = [_key(spec.id, rk, col.key) for col in row.columns]
-        if cand.how != "printed" and _row_total_ok(spec.id, cand.values) is False:
+        nums = [(x.start, x.end) for x in real.get(rk, []) if x.kind == "num"]
+        verbatim = len(nums) == len(keys) and list(cand.spans) == nums  # every printed number, in order, no guess
+        if cand.how != "printed" and not verbatim and _row_total_ok(spec.id, cand.values) is False:
             doubtful = set(range(len(keys)))  # no reading of the printed digits adds up: do not guess
         # a split that only the format's priors (本年增/减 = 0 ...) preferred over another split
         rivals = [a for a in cands[rk] if a is not cand and a.how == "split"]

@@ -425,3 +425,13 @@ def test_section_heading_cut_into_cells_by_a_table_grid():
                        name="r.txt")
     assert "四、政府信息公开行政复议、行政诉讼情况" in r.sections
     assert r.cells["t4.review.total"] == 2
+
+
+def test_a_row_after_an_empty_label_cell_that_breaks_its_total_is_read_as_printed_and_flagged():
+    # an unruled table's second label column leaves an empty cell before the values; the printed
+    # total (6) is not the sum (7): the values are still what is printed, and the error is reported
+    lines = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    lines[-2] = "(七)总计||5|1|0|0|0|1|6|"
+    r = extract_report(report(lines).encode(), name="r.txt")
+    assert [r.cells[f"t3.total.{c}"] for c in ("natural_person", "commercial", "other_org", "total")] == [5, 1, 1, 6]
+    assert any(f.rule == "t3.row_total.total" and f.severity == "error" for f in r.findings)

@@ -112,16 +112,22 @@ def repair_ocr_heading(text: str) -> str:
     '四、政府信息公开工作被申请行政复议、提起行政诉讼情况'
     >>> repair_ocr_heading("五、今年工作的不足")
     '五、今年工作的不足'
+    >>> repair_ocr_heading("二.主动公开政府信息倩况")   # the mark after the number is as printed
+    '二.主动公开政府信息情况'
     """
+    mark = text[1:2] in ("、", ".", "．", ",", "，")  # the mark after the number, kept as printed
+    words = text[2:] if mark else text[1:]
     best, score = text, 0.0
     for v in HEADING_VARIANTS:
         if v[0] != text[:1]:
             continue
-        r = SequenceMatcher(None, text, v).ratio()
+        r = SequenceMatcher(None, words, v[2:]).ratio()
         if r > score:
             best, score = v, r
-    distance = max(len(text), len(best)) * (1 - score)
-    return best if score >= 0.88 and distance <= 3 else text
+    distance = max(len(words), len(best) - 2) * (1 - score)
+    if score < 0.88 or distance > 3:
+        return text
+    return best[0] + text[1] + best[2:] if mark else best
 
 
 # ------------------------------------------------------------------ regions of the three tables

@@ -350,6 +350,10 @@ def test_heldout_reports_render_with_their_own_gold(tmp_path):
     for doc in ("heldout_000", "heldout_001"):
         gold = json.loads((out / "pdf" / f"{doc}.json").read_text(encoding="utf-8"))
         assert set(gold["cells"]) <= set(cell_keys(gold["layout"])) and len(gold["sections"]) == 6
+        printed = json.loads((out / "text_pdf" / f"{doc}.json").read_text(encoding="utf-8"))
+        assert printed["cells"] == gold["cells"] and "unresolvable" not in gold
+        # a pipe table prints its empty cells; a tab-separated one does not: rows with one are not scored
+        assert ("unresolvable" in printed) == (doc == "heldout_001")
         report = extract_report(out / "pdf" / f"{doc}.pdf", use_model=False)
         assert report.meta == gold["meta"]
         assert {k: report.cells[k] for k in gold["cells"]} == gold["cells"]

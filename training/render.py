@@ -1222,6 +1222,19 @@ def _variant(doc_id: str, seed: int) -> tuple[str, str]:
     return ("word" if rng.random() < 0.7 else "browser"), rng.choice(fonts)
 
 
+def _rows_with_empty_cells(cells: dict) -> list[str]:
+    """The keys of every row (表四: the whole table) that holds a cell printed empty beside printed
+    values (a row printed wholly empty, or left out, is no puzzle: all its cells are null).
+
+    >>> _rows_with_empty_cells({"t3.granted.total": None, "t3.granted.other_org": 1, "t3.partial.total": None})
+    ['t3.granted.other_org', 't3.granted.total']
+    """
+    def row(key: str) -> str:
+        return "t4" if key.startswith("t4.") else key.rsplit(".", 1)[0]
+    empty = {row(k) for k, v in cells.items() if v is None} & {row(k) for k, v in cells.items() if v is not None}
+    return sorted(k for k in cells if row(k) in empty)
+
+
 def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pdf", "scan"), *,
                       include_synth: int = 0, heldout: int = 0, seed: int = 0, dpi: int = 200,
                       progress: Callable[[str], None] | None = None) -> list[Path]:
@@ -1269,6 +1282,7 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
             source_pdf[gpath.stem] = src.read_bytes()
         jobs.append((gpath.stem, gold, source_text_of(src) if src else None, gpath.read_bytes()))
     specs: dict[str, ReportSpec] = {}  # a report drawn as a spec of its own (held-out), not from its gold
+    printed_gold: dict[str, bytes] = {}  # its gold for the text_* kinds, where the printed text keeps no empty cell
     for i in range(heldout):
         from training.corpus import TEXT_SHAPES, labelled_report
         from training.corpus import render_text as render_labelled
@@ -1279,7 +1293,12 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         jobs.append((doc_id, rep_l.gold(doc_id), None, None))
         specs[doc_id] = rep_l.spec()
         shapes = [s for s in TEXT_SHAPES if s != "flat_run"]  # run-together cells: the gold cannot say which are unresolvable
-        plain[doc_id] = render_labelled(rep_l, shapes[i % len(shapes)], rng).text
+        shape = shapes[i % len(shapes)]
+        plain[doc_id] = render_labelled(rep_l, shape, rng).text
+        if shape not in ("pipe", "markdown"):  # printed, an empty cell leaves no trace: where it stood is unknown
+            gold = rep_l.gold(doc_id)
+            gold["unresolvable"] = _rows_with_empty_cells(gold["cells"])
+            printed_gold[doc_id] = json.dumps(gold, ensure_ascii=False, indent=1).encode("utf-8")
     for i in range(include_synth):
         doc_id = f"synth_{i:03d}"
         rep = random_report(random.Random(seed * 100003 + i))
@@ -1334,7 +1353,8 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
                 path = folder / (f"{doc_id}.pdf" if kind == "scan" else f"{doc_id}.tif")
                 data = scan_to_pdf(images, dpi=dpi) if kind == "scan" else scan_to_tiff(images, dpi=dpi)
             path.write_bytes(data)
-            (folder / f"{doc_id}.json").write_bytes(gold_bytes)
+            (folder / f"{doc_id}.json").write_bytes(printed_gold.get(doc_id, gold_bytes) if kind.startswith("text_")
+                                                     else gold_bytes)
             written.append(path)
         manifest.append({"doc_id": doc_id, "style": style, "font": font, "numbering": numbering, "narrative": "source" if text else "filler",
                          "t3_pages": table_pages(pdf, "t3"), "kinds": list(kinds)})

@@ -196,22 +196,25 @@ _YEAR_OF = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 
 
 def _clean_agency(a: str) -> str | None:
-    a = re.sub(r"^(标题|题目)[:：]?", "", a.strip())
+    a = re.sub(r"^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(\s*\d{1,2}:\d{2}(:\d{2})?)?\s*", "", a.strip())  # a browser's print header
+    a = re.sub(r"^(标题|题目)[:：]?", "", a)
     a = re.sub(r"[#*\s]|^(\d+|[\x1d-\x1f])+", "", a)
     a = a.strip("《》“”\"'()（）[]【】-—_")
-    if len(a) < 2 or _BAD_AGENCY.match(a):
-        return None
+    if len(a) < 2 or _BAD_AGENCY.match(a) or not re.search(r"[\u4e00-\u9fff]{2}", a):
+        return None  # a body is named in Chinese characters
     return a
 
 
-_LINK_PREFIX = re.compile(r"^[^\s：:，。,《]{1,6}[：:]")  # 上一篇：… 微信：… (a link to another article, not the title)
+_LINK_PREFIX = re.compile(r"^[^\s：:，。,《]{1,6}[：:]|^[\d/.:\s-]{6,}\s")  # 上一篇：… 微信：… (a link to another
+# article), 2021/1/24 9:10 … (a browser's print header, the page's title after its clock): not the title
 
 
 def _title_candidates(head: str) -> list[str]:
     """The title line, and the title joined with its neighbours when it wraps over lines.
 
     A line opening with a short label and a colon (``上一篇：某局2023年…年度报告``, a crawler's link
-    to the neighbouring article) is the title only when no other line can be (``标题：…`` always can).
+    to the neighbouring article) or with a clock (a browser's print header) is the title only when
+    no other line can be (``标题：…`` always can).
     """
     lines = [ln.strip() for ln in head.split("\n")]
     titled = [i for i, ln in enumerate(lines) if len(ln) <= 80 and ("信息公开" in ln or (  # or wrapped inside 公|开

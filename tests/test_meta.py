@@ -31,3 +31,11 @@ def test_a_labelled_title_is_still_the_title() -> None:
 def test_a_title_wrapped_inside_xinxi_gongkai() -> None:
     head = "2024年某市某区民政局政府信息公\n开工作年度报告"
     assert find_meta(head + BODY) == {"agency": "某市某区民政局", "year": 2024}
+
+
+def test_a_browser_print_header_before_the_title_is_not_the_agency() -> None:
+    head = "2021/1/24 9:10 2019年某县民政局政府信息公开工作年度报告\n某县民政局2019年政府信息公开工作年度报告"
+    assert find_meta(head + BODY) == {"agency": "某县民政局", "year": 2019}
+    # OCR misread the header's 报告: the title below still names the body, never the clock
+    head = "290171/24 9.10 2019年某县民致局政府信息公开工作年度报告\n2019年某县民政局政府信息公开工作年度报告"
+    assert find_meta(head + BODY)["agency"] == "某县民政局"  # OCR misread the header: the title below is the clean one

@@ -89,6 +89,27 @@ def _furniture_ranges(flat: FlatText, classes: list[str], conf) -> list[tuple[in
                     row and (flat.text[i:j].isdigit() or _row_label().search(flat.text, i, j))):
                 out.append((i, _page_number_tail(flat.text, classes, j, b)))
             i = j
+    return out + _rest_of_furniture_lines(flat, units, out)
+
+
+def _rest_of_furniture_lines(flat: FlatText, units: list[tuple[int, int]], dropped: list[tuple[int, int]]
+                             ) -> list[tuple[int, int]]:
+    """The other cells of a line of cells most of which are furniture (``网站地图|联系我们|网站声明``,
+    the model unsure of one link): words without a digit, a row label or a heading go with them."""
+    gone = set(dropped)
+    out: list[tuple[int, int]] = []
+    line: list[int] = []  # indices of the units of the current line
+    for k, (a, b) in enumerate(units):
+        line.append(k)
+        if not flat.text[a:b].endswith("\n") and b < len(flat.text):
+            continue
+        cells = [i for i in line if flat.text[units[i][0]:units[i][1]].strip(_BREAK)]
+        rest = [i for i in cells if units[i] not in gone]
+        if len(cells) >= 3 and 0 < len(rest) <= (len(cells) - len(rest)) / 2 and all(
+                flat.origins[i].kind != "cell" and not re.search(r"\d", t) and not _row_label().search(t)
+                and not _structure(t) for i, t in ((i, flat.text[units[i][0]:units[i][1]]) for i in rest)):
+            out += [units[i] for i in rest]
+        line = []
     return out
 
 

@@ -22,3 +22,21 @@ def test_a_page_number_after_furniture_goes_with_it_however_unsure_the_model_is_
     classes[p + 5] = "VAL"  # a number the model reads as a value stays
     kept, _, _ = drop_furniture(flat, classes, conf)
     assert "Page" not in kept.text and kept.text.rstrip("\x1f\n ").endswith("3")
+
+
+def _labelled(line: str, labels: dict[str, str]):
+    flat = _flat(line)
+    classes = ["O"] * len(flat.text)
+    for word, cls in labels.items():
+        p = flat.text.index(word)
+        classes[p:p + len(word)] = [cls] * len(word)
+    return flat, classes, [0.99] * len(flat.text)
+
+
+def test_a_line_of_cells_most_of_them_furniture_goes_whole():
+    kept, _, _ = drop_furniture(*_labelled("网站地图|联系我们|网站声明|", {"网站地图": "FUR", "联系我们": "TXT", "网站声明": "FUR"}))
+    assert kept.text.strip("\x1f\n") == ""
+    # a number or a row label among them stays: that line is a table's
+    for keep in ("12", "行政许可"):
+        kept, _, _ = drop_furniture(*_labelled(f"网站地图|{keep}|网站声明|", {"网站地图": "FUR", keep: "VAL", "网站声明": "FUR"}))
+        assert kept.text.strip("\x1f\n") == keep

@@ -205,41 +205,67 @@ def _clean_agency(a: str) -> str | None:
     return a
 
 
+MAX_TITLE_LINES = 4
+"""Lines read as the title at most (a page's own title, a crawler's links to other reports)."""
 _LINK_PREFIX = re.compile(r"^[^\s：:，。,《]{1,6}[：:]|^[\d/.:\s-]{6,}\s")  # 上一篇：… 微信：… (a link to another
 # article), 2021/1/24 9:10 … (a browser's print header, the page's title after its clock): not the title
 
 
-def _title_candidates(head: str) -> list[str]:
-    """The title line, and the title joined with its neighbours when it wraps over lines.
+def _title_candidates(head: str) -> list[list[str]]:
+    """For each line that may be the title, most likely first: the line, and the line joined with its
+    neighbours when the title wraps over lines.
 
     A line opening with a short label and a colon (``上一篇：某局2023年…年度报告``, a crawler's link
-    to the neighbouring article) or with a clock (a browser's print header) is the title only when
-    no other line can be (``标题：…`` always can).
+    to the neighbouring article) or with a clock (a browser's print header) comes after the others
+    (``标题：…`` does not).
     """
     lines = [ln.strip() for ln in head.split("\n")]
     titled = [i for i, ln in enumerate(lines) if len(ln) <= 80 and ("信息公开" in ln or (  # or wrapped inside 公|开
         i + 1 < len(lines) and "信息公开" in ln[-3:] + lines[i + 1][:3]))]
     plain = [i for i in titled if not _LINK_PREFIX.match(lines[i]) or re.match(r"(标题|题目)\s*[：:]", lines[i])]
-    if not titled:
-        return []
-    i = (plain or titled)[0]
-    line = lines[i]
-    prev = lines[i - 1] if i and len(lines[i - 1]) <= 30 and not _SENTENCE_PUNCT.search(lines[i - 1]) else ""
-    nxt = lines[i + 1] if i + 1 < len(lines) and len(lines[i + 1]) <= 12 else ""
-    return [c for c in (line, line + nxt, prev + line, prev + line + nxt) if c]
+    out = []
+    for i in (plain + [i for i in titled if i not in plain])[:MAX_TITLE_LINES]:
+        line = lines[i]
+        prev = lines[i - 1] if i and len(lines[i - 1]) <= 30 and not _SENTENCE_PUNCT.search(lines[i - 1]) else ""
+        nxt = lines[i + 1] if i + 1 < len(lines) and len(lines[i + 1]) <= 12 else ""
+        out.append([c for c in (line, line + nxt, prev + line, prev + line + nxt) if c])
+    return out
 
 
-def find_meta(text: str) -> dict:
-    """The reporting body and the year reported on ({'agency': str|None, 'year': int|None})."""
-    head = text[:3000]
-    agency = year = None
-    for cand in _title_candidates(head):
+def _named_in_title(group: list[str]) -> tuple[str | None, int | None]:
+    """(agency, year) that one title line's candidates name: the first with an agency."""
+    year = None
+    for cand in group:
         m = _TITLE.search(cand)
         if m:
             year = int(m.group("y"))
             agency = _clean_agency(m.group("a")) or _clean_agency(m.group("b"))
             if agency:
-                break
+                return agency, year
+    return None, year
+
+
+def find_meta(text: str) -> dict:
+    """The reporting body and the year reported on ({'agency': str|None, 'year': int|None}).
+
+    Where several lines name different bodies (a crawler's links to other reports above the report's
+    own title), the body the text names most often outside any title is the report's (signature, contact).
+    """
+    head = text[:3000]
+    agency = year = None
+    named = [_named_in_title(g) for g in _title_candidates(head)]
+    with_agency = [n for n in named if n[0]]
+    if len({a for a, _ in with_agency}) > 1:
+        titles = [ln for ln in text.split("\n") if _TITLE.search(ln)]  # its name outside any title: signature, contact
+
+        def named(n: tuple) -> tuple[int, int, int]:
+            total = text.count(n[0])
+            return total - sum(ln.count(n[0]) for ln in titles), total, -with_agency.index(n)
+        agency, year = max(with_agency, key=named)
+    elif with_agency:
+        agency, year = with_agency[0]
+    elif named:
+        year = next((y for _, y in named if y), None)
     for m in [] if agency else _TITLE.finditer(head):
         a = _clean_agency(m.group("a")) or _clean_agency(m.group("b"))
         if a is None and not m.group("a").strip():  # title broken over two lines: the agency above

@@ -39,3 +39,11 @@ def test_a_browser_print_header_before_the_title_is_not_the_agency() -> None:
     # OCR misread the header's 报告: the title below still names the body, never the clock
     head = "290171/24 9.10 2019年某县民致局政府信息公开工作年度报告\n2019年某县民政局政府信息公开工作年度报告"
     assert find_meta(head + BODY)["agency"] == "某县民政局"  # OCR misread the header: the title below is the clean one
+
+
+def test_a_link_to_another_report_without_a_colon_loses_to_the_title_the_text_signs() -> None:
+    head = "长者模式某市财政局2023年政府信息公开工作年度报告\n某县民政局2021年政府信息公开工作年度报告"
+    tail = "\n如对本报告有疑问，请与某县民政局办公室联系。\n某县民政局\n2022年1月20日\n"
+    assert find_meta(head + BODY + tail) == {"agency": "某县民政局", "year": 2021}
+    # the same link printed again as page furniture is still a title line, not a signature
+    assert find_meta(head + BODY + "长者模式某市财政局2023年政府信息公开工作年度报告\n" + tail)["agency"] == "某县民政局"

@@ -469,13 +469,15 @@ def _slots_by_row(text: str, spec: TableSpec, lo: int, hi: int,
     # values under a two-level header that holds the group names
     if len(slots) == 3 and all(any(x.kind == "num" for x in sl) for sl in slots.values()):
         return slots
-    values = [s for s in scan_values(text, lo, hi, stop_at_text=False) if not s.dirty and s.kind != "soft"]
+    values = [s for s in scan_values(text, lo, hi, stop_at_text=False) if not s.dirty]
     head = re.search(r"结果维持|结果纠正|尚未审结", text[lo:hi])
     if head:  # numbers before the header are narrative
         values = [s for s in values if s.start >= lo + head.start()]
     value_lines = _value_lines(text, lo, hi)
     if value_lines:  # a table's row of values: the empty cells of its header's lines are not values
         values = [s for s in values if any(a <= s.start < b for a, b in value_lines)]
+    nums = [k for k, s in enumerate(values) if s.kind != "soft"]  # a blank line may be an empty cell between values
+    values = values[nums[0]:nums[-1] + 1] if nums else []
     return {ALL_T4: values} if values else {}
 
 
@@ -491,7 +493,7 @@ def _value_lines(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     for line in text[lo:hi].split("\n"):
         b = a + len(line)
         cells = [c.strip() for c in line.split("\x1f") if c.strip()]
-        if cells and all(re.fullmatch(r"[\d.,\x1e-]+", c) for c in cells) and any(c[0].isdigit() for c in cells):
+        if cells and all(re.fullmatch(r"[\x1d]*[\d.,\x1e-]+", c) for c in cells) and any(c.lstrip("\x1d")[0].isdigit() for c in cells):
             out.append((a, b))
         a = b + 1
     return out

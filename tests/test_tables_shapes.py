@@ -435,3 +435,14 @@ def test_a_row_after_an_empty_label_cell_that_breaks_its_total_is_read_as_printe
     r = extract_report(report(lines).encode(), name="r.txt")
     assert [r.cells[f"t3.total.{c}"] for c in ("natural_person", "commercial", "other_org", "total")] == [5, 1, 1, 6]
     assert any(f.rule == "t3.row_total.total" and f.severity == "error" for f in r.findings)
+
+
+def test_table_four_one_cell_per_line_keeps_the_trace_of_its_empty_cell():
+    head = ["四、政府信息公开行政复议、行政诉讼情况", "", "行政复议", "", "行政诉讼", "", "结果维持", "", "结果纠正", "",
+            "其他结果", "", "尚未审结", "", "总计", ""]
+    values = ["1", "0", "0", "1", "2", "0", "0", "3", "0", "3", "", "0", "0", "0", "0"]
+    t4 = "\n".join(head + [x for v in values for x in (v, "")]) + "\n"
+    lines = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    r = extract_report(report(lines, t4=t4).encode(), name="r.txt")
+    got = [r.cells[k] for k in r.cells if k.startswith("t4.")]
+    assert got == [1, 0, 0, 1, 2, 0, 0, 3, 0, 3, None, 0, 0, 0, 0]

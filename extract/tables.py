@@ -316,7 +316,8 @@ def _label_and_values(text: str, a: int, b: int) -> tuple[str, int, list[str]] |
     first_value = next((i for i in range(len(cells)) if all(_VALUE_CELL.match(c) for c in cells[i:])), None)
     if not first_value or not any(re.search(r"[^\W\d_]", c) for c in cells[:first_value]):
         return None
-    return "".join(cells[:first_value]), offsets[first_value], [c for c in cells[first_value:] if c.strip()]
+    # a cell printed empty (EMPTY) is a cell: str.strip() would take \x1e for whitespace
+    return "".join(cells[:first_value]), offsets[first_value], [c for c in cells[first_value:] if c.strip(" \t\u3000")]
 
 
 _LABEL_NUMBER = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|\d+\s*[.,，、．·・•]?)\s*")

@@ -446,3 +446,13 @@ def test_table_four_one_cell_per_line_keeps_the_trace_of_its_empty_cell():
     r = extract_report(report(lines, t4=t4).encode(), name="r.txt")
     got = [r.cells[k] for k in r.cells if k.startswith("t4.")]
     assert got == [1, 0, 0, 1, 2, 0, 0, 3, 0, 3, None, 0, 0, 0, 0]
+
+
+def test_a_row_placed_by_position_may_hold_a_cell_printed_empty():
+    # a poor scan misreads 规章 and 规范性文件 before the first label that matched; one of the two
+    # rows has a cell printed empty, which still counts as one of its cells
+    t2 = "提章|1|0|3|\n提箱性文件|2||9|\n行政许可|15|\n行政处罚|7|\n行政强制|0|\n行政事业性收费|12.5|\n"
+    lines = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    r = extract_report(report(lines, t2=t2).encode(), name="r.txt")
+    assert [r.cells[f"t2.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [2, None, 9]
+    assert r.cells["t2.regulations.in_force"] == 3

@@ -493,8 +493,8 @@ def _value_lines(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     out, a = [], lo
     for line in text[lo:hi].split("\n"):
         b = a + len(line)
-        cells = [c.strip() for c in line.split("\x1f") if c.strip()]
-        if cells and all(re.fullmatch(r"[\x1d]*[\d.,\x1e-]+", c) for c in cells) and any(c.lstrip("\x1d")[0].isdigit() for c in cells):
+        cells = [c.strip() for c in line.split("\x1f") if c.strip()]  # strip() takes EMPTY and SOFT marks too
+        if cells and all(re.fullmatch(r"[\d.,\x1e-]+", c) for c in cells) and any(c[0].isdigit() for c in cells):
             out.append((a, b))
         a = b + 1
     return out

@@ -120,7 +120,8 @@ def title_blocks(lines: Sequence[OcrLine], tables: Sequence[Box] = ()) -> list[l
         prose = 0  # rows of a paragraph between the heading and its table
         for row in below:
             why = _ends_block(row, number, title, tables)
-            if why == "sentence" and not header and prose + len(block) < MAX_PROSE_ROWS and not any(map(_has_number, block)):
+            if why == "sentence" and not header and prose + len(block) < MAX_PROSE_ROWS \
+                    and not any(map(_has_number, block)):
                 prose, block = prose + len(block) + 1, []  # the paragraph ends; the table may follow
                 continue
             if why:

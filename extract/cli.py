@@ -107,6 +107,8 @@ def eval_cmd(gold_dir: str, json_out: str | None, outdir: str | None, kinds: str
     systems = {"rules-only": False} if no_model else {"rules-only": False, "model": True}
     kind_list = [k for k in kinds.split(",") if k] or None
     render_kinds = [k for k in render.split(",") if k]
+    if heldout and not render_kinds:
+        raise click.UsageError("--heldout renders its reports: give the kinds with --render (e.g. --render pdf,scan)")
     # every source is read once and analysed by each system: both see the same text and OCR
     source = evaluate_systems(Path(gold_dir), systems, kind_list, Path(outdir) if outdir else None, device=device)
     rendered = {}

@@ -64,3 +64,22 @@ def test_eval_render_scores_the_renderings_and_removes_them(tmp_path, monkeypatc
     assert not list(scratch.iterdir())  # the renderings are gone
     again = harness.evaluate_rendered(gold, ["pdf"], use_model=False)  # the library call cleans up alike
     assert again["pdf"]["cells"] == r["rendered"]["pdf"]["cells"] and not list(scratch.iterdir())
+
+
+def test_eval_heldout_scores_only_the_held_out_reports_of_an_empty_gold_dir(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from extract.cli import main
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = CliRunner().invoke(main, ["eval", str(empty), "--heldout", "1"])
+    assert res.exit_code == 2 and "--render" in res.output  # nothing would be scored: say so
+    res = CliRunner().invoke(main, ["eval", str(empty), "--heldout", "2", "--render", "pdf", "--no-model",
+                                    "--json", str(tmp_path / "r.json")])
+    assert res.exit_code == 0, res.output
+    r = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert r["source"]["documents"] == 0 and r["rendered"]["pdf"]["documents"] == 2
+    assert [d["doc_id"] for d in r["rendered"]["pdf"]["per_document"]] == ["heldout_000", "heldout_001"]

@@ -37,7 +37,7 @@ from typing import Sequence
 
 from .document import Page, Segment
 
-_OPENS_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*、)")
+OPENS_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*、)")
 """A line opening with an item or heading number starts a line of its own, even after a full one."""
 
 
@@ -81,7 +81,7 @@ def join_wrapped(pages: Sequence[Page]) -> None:
         for b in body[1:]:
             full = last[2] >= right - 1.0 * ch
             below = 0 < b.box[1] - last[1] <= 3 * ch
-            if (full and below and b.box[0] <= left + 0.5 * ch and not _OPENS_ITEM.match(b.text)
+            if (full and below and b.box[0] <= left + 0.5 * ch and not OPENS_ITEM.match(b.text)
                     and not _apart(page, head, b)):
                 head.text = head.text.rstrip() + b.text.lstrip()
                 head.box = (min(head.box[0], b.box[0]), head.box[1], max(head.box[2], b.box[2]), b.box[3])

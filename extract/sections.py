@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .flat import EMPTY, SEP, SOFT
+from .printed import OPENS_ITEM
 from difflib import SequenceMatcher
 
 from .schema import HEADING_VARIANTS, LAYOUTS, SECTIONS
@@ -29,7 +30,7 @@ class Heading:
 
 _SENTENCE_END = re.compile(r"[。;；!！?？]")
 _HEAD_END = re.compile(r"(情况|事项|措施)")  # how the headings of the format end (五、…及改进措施)
-_ITEM_OPENING = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]是|\d{1,2}\s*[、.．])")
+_ITEM_OPENING = re.compile(OPENS_ITEM.pattern + r"|^\s*[一二三四五六七八九十]是")  # 二是… opens one too
 _ITEM_INSIDE = re.compile(r"[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]是")
 _MARKS = f"\n{SEP}{EMPTY}{SOFT}"
 

@@ -1283,16 +1283,16 @@ def build_fixture_set(gold_dir: Path, out_dir: Path, kinds: Sequence[str] = ("pd
         jobs.append((gpath.stem, gold, source_text_of(src) if src else None, gpath.read_bytes()))
     specs: dict[str, ReportSpec] = {}  # a report drawn as a spec of its own (held-out), not from its gold
     printed_gold: dict[str, bytes] = {}  # its gold for the text_* kinds, where the printed text keeps no empty cell
-    for i in range(heldout):
+    if heldout:  # training.corpus imports this module: imported here, not at the top
         from training.corpus import TEXT_SHAPES, labelled_report
         from training.corpus import render_text as render_labelled
-
+        shapes = [s for s in TEXT_SHAPES if s != "flat_run"]  # run-together cells: the gold cannot say which are unresolvable
+    for i in range(heldout):
         doc_id = f"heldout_{i:03d}"
         rng = random.Random(f"heldout:{seed}:{i}")
         rep_l = labelled_report(rng, "test")
         jobs.append((doc_id, rep_l.gold(doc_id), None, None))
         specs[doc_id] = rep_l.spec()
-        shapes = [s for s in TEXT_SHAPES if s != "flat_run"]  # run-together cells: the gold cannot say which are unresolvable
         shape = shapes[i % len(shapes)]
         plain[doc_id] = render_labelled(rep_l, shape, rng).text
         if shape not in ("pipe", "markdown"):  # printed, an empty cell leaves no trace: where it stood is unknown

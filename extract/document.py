@@ -112,6 +112,7 @@ class Document:
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent by readers: ocr, layout, ...
+    title: str | None = None  # the file's own title (HTML <title>, PDF/Word metadata), outside the printed text
 
     def blocks(self) -> Iterator[tuple[Page, Segment | Table]]:
         """Every block of every page in reading order."""

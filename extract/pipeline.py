@@ -16,12 +16,14 @@ from .document import Document
 from .errors import NianbaoError, NotAReportError
 from .flat import FlatText, flatten
 from .labelling import drop_furniture, rescue_headings, trim_headings
+from .normalize import normalize_text
 from .readers import read_document
 from .report import CellSource, Report
 from .rules import (Finding, Structure, arithmetic_findings, empty_cell_findings, structure_findings,
                     type_findings)
 from .schema import cell_keys
-from .sections import detect_layout, find_meta, find_sections, period_year, repair_ocr_heading, table_regions
+from .sections import (detect_layout, find_meta, find_sections, meta_in_title, period_year,
+                       repair_ocr_heading, table_regions)
 from .tables import ParsedTables, parse_tables
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,8 @@ def analyze(doc: Document, report: Report, *, use_model: bool = True, device: st
     if labels is not None:
         sections = rescue_headings(text, classes, trim_headings(text, classes, sections))
     meta = find_meta(text)
+    if None in meta.values() and doc.title:  # the printed text names no body or year: the file's own title may
+        meta = {k: v if v is not None else meta_in_title(normalize_text(doc.title))[k] for k, v in meta.items()}
     layout, scores = detect_layout(text, meta["year"])
     regions = table_regions(text, sections)
     report.timings["layout"] = time.perf_counter() - t

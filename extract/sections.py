@@ -286,6 +286,19 @@ def find_meta(text: str) -> dict:
     return {"agency": agency, "year": year}
 
 
+def meta_in_title(title: str | None) -> dict:
+    """The body and year that a file's own title names (``<title>某局2021年政府信息公开工作年度报告_某市人民政府</title>``):
+    where the printed text names none, the page title or the PDF/Word metadata may.
+
+    >>> meta_in_title("某某县教育局2021年政府信息公开工作年度报告_某某县人民政府")
+    {'agency': '某某县教育局', 'year': 2021}
+    >>> meta_in_title("Microsoft Word - 附件1.docx")
+    {'agency': None, 'year': None}
+    """
+    agency, year = _named_in_title([title]) if title else (None, None)
+    return {"agency": agency, "year": year}
+
+
 def period_year(text: str) -> int | None:
     """The year of the statistics period stated in the text (统计期限自2019年1月1日起…), if any."""
     m = _PERIOD.search(text)

@@ -47,3 +47,51 @@ def test_a_link_to_another_report_without_a_colon_loses_to_the_title_the_text_si
     assert find_meta(head + BODY + tail) == {"agency": "某县民政局", "year": 2021}
     # the same link printed again as page furniture is still a title line, not a signature
     assert find_meta(head + BODY + "长者模式某市财政局2023年政府信息公开工作年度报告\n" + tail)["agency"] == "某县民政局"
+
+
+# A file's own title (HTML <title>, PDF or Word metadata) names the body where the printed text names none.
+_UNTITLED = ("<p>一、总体情况</p><p>本年度认真贯彻落实《条例》。</p><p>二、主动公开政府信息情况</p>"
+             "<table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+             "<tr><td>规章</td><td>1</td><td>0</td><td>3</td></tr></table>"
+             "<p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p>")
+
+
+def _html(title: str, body: str = "") -> bytes:
+    return f"<html><head><title>{title}</title></head><body>{body}{_UNTITLED}</body></html>".encode()
+
+
+def test_the_html_page_title_names_the_body_when_the_page_prints_none() -> None:
+    from extract import extract_report
+    r = extract_report(_html("某县民政局2021年政府信息公開工作年度報告_某县人民政府"), name="a.html", use_model=False)
+    assert r.meta == {"agency": "某县民政局", "year": 2021}  # simplified, the site's name after it dropped
+
+
+def test_a_printed_title_wins_over_the_page_title() -> None:
+    from extract import extract_report
+    r = extract_report(_html("某市人民政府门户网站", "<p>某县民政局2021年政府信息公开工作年度报告</p>"), name="a.html",
+                       use_model=False)
+    assert r.meta["agency"] == "某县民政局"
+    r = extract_report(_html("某市人民政府 政府信息公开年报"), name="a.html", use_model=False)
+    assert r.meta["agency"] is None  # a site's own title names no report's body
+
+
+def test_pdf_and_word_metadata_titles_are_read() -> None:
+    import io
+
+    import docx
+    from reportlab.pdfgen import canvas
+
+    from extract.readers.docx import read_docx
+    from extract.readers.pdf import read_pdf
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setTitle("某县民政局2021年政府信息公开工作年度报告")
+    c.drawString(72, 720, "2021 annual report")
+    c.save()
+    assert read_pdf(buf.getvalue(), "a.pdf").title == "某县民政局2021年政府信息公开工作年度报告"
+    d = docx.Document()
+    d.add_paragraph("一、总体情况")
+    d.core_properties.title = "某县民政局2021年政府信息公开工作年度报告"
+    buf = io.BytesIO()
+    d.save(buf)
+    assert read_docx(buf.getvalue(), "a.docx").title == "某县民政局2021年政府信息公开工作年度报告"

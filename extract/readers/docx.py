@@ -628,6 +628,7 @@ def read_docx(data: bytes, source: str, *, max_part_bytes: int = MAX_PART_BYTES,
                 w.page.segments[before:] = fresh
         numbering.counters, numbering.used = counters  # lists in headers do not count in the body
         w.blocks(body)
+        title = _core_title(pkg)
     except ReadError:
         raise
     except etree.XMLSyntaxError as e:
@@ -645,4 +646,12 @@ def read_docx(data: bytes, source: str, *, max_part_bytes: int = MAX_PART_BYTES,
         images = body.find(f".//{_w('drawing')}") is not None or body.find(f".//{_w('pict')}") is not None
         raise ReadError("empty Word document: no text in its body" +
                         (" (only images: a scanned document? convert it to PDF for OCR)" if images else ""))
-    return Document(source=source, kind="docx", pages=[page], warnings=w.warnings)
+    return Document(source=source, kind="docx", pages=[page], warnings=w.warnings, title=title)
+
+
+def _core_title(pkg: object) -> str | None:
+    """The title in the package's core properties (docProps/core.xml), if it has one."""
+    try:
+        return " ".join((pkg.core_properties.title or "").split()) or None
+    except Exception:  # a missing or malformed core.xml is no reason to lose the document
+        return None

@@ -144,4 +144,6 @@ def read_html(data: bytes, source: str) -> Document:
     w.flush("body")
     if not w.page.segments and not w.page.tables:
         raise ReadError("HTML page has no text")
-    return Document(source=source, kind="html", pages=[w.page], encoding=encoding)
+    title = root.find(".//title")
+    return Document(source=source, kind="html", pages=[w.page], encoding=encoding,
+                    title=_text(title) or None if title is not None else None)

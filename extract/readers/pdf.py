@@ -303,6 +303,17 @@ def _wrap(e: Exception) -> ReadError:
     return ReadError(f"corrupt or truncated PDF: {type(inner).__name__}: {inner}".rstrip(": "))
 
 
+def _meta_title(pdf: Any) -> str | None:
+    """The Title of the PDF's document information, if it is text."""
+    try:
+        title = (pdf.metadata or {}).get("Title")
+    except Exception:  # a damaged info dictionary is no reason to lose the document
+        return None
+    if isinstance(title, bytes):
+        title = title.decode("utf-16" if title[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace")
+    return " ".join(title.split()) or None if isinstance(title, str) else None
+
+
 def _open(data: bytes) -> Any:
     if not data or not data.strip():
         raise ReadError("empty PDF file")
@@ -352,7 +363,7 @@ def read_pdf(data: bytes, source: str, *, max_pages: int = 300) -> Document:
     with pdf:
         if len(pdf.pages) > max_pages:
             raise ReadError(f"PDF has {len(pdf.pages)} pages, more than the limit of {max_pages}")
-        doc, order, failed = Document(source=source, kind="pdf"), itertools.count(), 0
+        doc, order, failed = Document(source=source, kind="pdf", title=_meta_title(pdf)), itertools.count(), 0
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 if page_needs_ocr(page):

@@ -6,6 +6,7 @@ import io
 import json
 import random
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -357,3 +358,18 @@ def test_heldout_reports_render_with_their_own_gold(tmp_path):
         report = extract_report(out / "pdf" / f"{doc}.pdf", use_model=False)
         assert report.meta == gold["meta"]
         assert {k: report.cells[k] for k in gold["cells"]} == gold["cells"]
+
+
+@needs_font
+def test_render_command_renders_heldout_pdfs(tmp_path):
+    """`python -m training.render --heldout` (run as __main__, the held-out blocks' classes must still match)."""
+    import subprocess
+    import sys
+
+    empty = tmp_path / "gold"
+    empty.mkdir()
+    run = subprocess.run([sys.executable, "-m", "training.render", str(empty), str(tmp_path / "out"), "--kinds", "pdf",
+                          "--heldout", "1"], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "out" / "pdf" / "heldout_000.pdf").stat().st_size > 1000

@@ -1387,4 +1387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # run as training.render, not __main__: the held-out reports' blocks are training.render's own classes
+    from training.render import main as _main
+
+    raise SystemExit(_main())

@@ -16,6 +16,7 @@ from .document import Document
 from .errors import NianbaoError, NotAReportError
 from .flat import FlatText, flatten
 from .labelling import drop_furniture, rescue_headings, trim_headings
+from .misreads import OCR_SURE, find_misreads
 from .normalize import normalize_text
 from .readers import read_document
 from .report import CellSource, Report
@@ -24,10 +25,11 @@ from .rules import (Finding, Structure, arithmetic_findings, empty_cell_findings
 from .schema import cell_keys
 from .sections import (detect_layout, find_meta, find_sections, meta_in_title, period_year,
                        repair_ocr_heading, table_regions)
-from .tables import ParsedTables, parse_tables
+from .tables import CellValue, ParsedTables, parse_tables
 
 log = logging.getLogger(__name__)
 MODEL_MAX_CHARS = 400_000  # ~40 times a long report; beyond it the rules read alone (bounded time)
+MISREAD_CONFIDENCE = 0.6  # a value the arithmetic chose over what OCR read, as for an inferred cell
 _CHOSEN_READINGS = ("split", "placed", "trimmed", "window", "soft-empty", "inferred")
 
 
@@ -77,6 +79,27 @@ def _model_labels(doc: Document, report: Report, device: str) -> tuple[FlatText,
     return flat_all, labels
 
 
+def _correct_misreads(parsed: ParsedTables, cells: dict, flat: FlatText, layout: str, unknown: frozenset[str],
+                      ocr_pages: set[int]) -> list[Finding]:
+    """Cells OCR was unsure of and may have misread, whose equations pin another value (:mod:`.misreads`), take
+    the pinned value; ``parsed.cells`` and ``cells`` are updated, and each gets a finding that keeps what
+    OCR read."""
+    if not ocr_pages:
+        return []
+    ocr_keys = {k for k, c in parsed.cells.items() if c.span and (o := flat.origin(c.span[0])) is not None
+                and o.page in ocr_pages and o.confidence < OCR_SURE}
+    out = []
+    for m in find_misreads(cells, layout, parsed.present, unknown, ocr_keys):
+        c = parsed.cells[m.key]
+        parsed.cells[m.key] = CellValue(m.key, m.value, MISREAD_CONFIDENCE, "corrected", c.span, c.raw,
+                                        " ".join(m.equations))
+        cells[m.key] = m.value
+        out.append(Finding("ocr.misread", "warning", [m.key], f"OCR read {m.read}, a misread of {m.value}, the "
+                           f"value all {len(m.equations)} of its equations ({', '.join(m.equations)}) give: "
+                           f"read as {m.value}", expected=m.value, found=m.read))
+    return out
+
+
 def analyze(doc: Document, report: Report, *, use_model: bool = True, device: str = "auto") -> Report:
     """Fill a Report from a read Document (everything after the reader).
 
@@ -113,6 +136,8 @@ def analyze(doc: Document, report: Report, *, use_model: bool = True, device: st
     unknown = frozenset([k for k, c in parsed.cells.items() if c.how in ("ambiguous", "lost")]
                         + [k for k in keys if k not in parsed.cells])
     findings = [Finding(n.rule, n.severity, n.cells, n.message, n.expected, n.found) for n in parsed.notes]
+    ocr_pages = {p.number for p in doc.pages if p.ocr}
+    findings += _correct_misreads(parsed, cells, flat, layout, unknown, ocr_pages)
     findings += arithmetic_findings(cells, layout, parsed.present, unknown)
     findings += type_findings(cells)
     findings += structure_findings(Structure(layout, parsed.present, parsed.rows_found, [h.text for h in sections],
@@ -120,7 +145,6 @@ def analyze(doc: Document, report: Report, *, use_model: bool = True, device: st
     printed_empty = {k: None for k, c in parsed.cells.items() if c.how == "empty"}
     findings += empty_cell_findings(printed_empty, parsed.present)
     report.timings["rules"] = time.perf_counter() - t
-    ocr_pages = {p.number for p in doc.pages if p.ocr}
     heads = []
     for h in sections:
         o = flat.origin(h.start)

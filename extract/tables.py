@@ -49,7 +49,7 @@ class CellValue:
     key: str
     value: int | float | None
     confidence: float
-    how: str  # printed | empty | split | placed | inferred | ambiguous | lost | trimmed | window | soft-empty | by-position
+    how: str  # printed | empty | split | placed | inferred | corrected | ambiguous | lost | trimmed | window | soft-empty | by-position
     span: tuple[int, int] | None = None  # in the flat text
     raw: str | None = None
     rule: str | None = None  # for inferred cells: the equation that gave the value
@@ -264,7 +264,7 @@ def find_rows(text: str, spec: TableSpec, lo: int, hi: int) -> list[tuple[Row, i
     if chosen:  # rows before the first that matched (a poor scan reads 规章 as 章)
         first = chosen[0][0]
         lead = [r for r in rows[:first] if not r.extra]
-        placed = _rows_by_position(text, lead, lo, occ[first][chosen[0][1]][0], leading=True) if lead else None
+        placed = _rows_by_position(text, lead, lo, occ[first][chosen[0][1]][0]) if lead else None
         out = (placed or []) + out
     return out
 
@@ -272,17 +272,15 @@ def find_rows(text: str, spec: TableSpec, lo: int, hi: int) -> list[tuple[Row, i
 _VALUE_CELL = re.compile(r"^[\s\d.,，%\x1e\x1d-]*$")
 
 
-def _rows_by_position(text: str, gap: list[Row], start: int, end: int, leading: bool = False
-                      ) -> list[tuple[Row, int, int, int]] | None:
+def _rows_by_position(text: str, gap: list[Row], start: int, end: int) -> list[tuple[Row, int, int, int]] | None:
     """Rows of the layout whose printed labels no pattern matched (a poor scan reads
     ``4.保护第三方合法权益`` as ``合法权益``), placed by position: between two rows that did
-    match, the text holds exactly one line per layout row that should stand there, each a
-    label that is not a number followed by as many value cells as the row has columns.
+    match, the text holds exactly one line with values per layout row that should stand there,
+    each a label that is not a number followed by as many value cells as the row has columns.
     When the lines do not fit that pattern exactly (a sub-table's title and header stand between,
     or a group label opens the next row's line), a row is placed only on a line whose label is its
     own but for one misread character (:func:`_like_label`). Returns (row, line start, label end,
-    line end) per placed row, or None when no row could be placed. ``leading``: the rows before the
-    first that matched, where the table's title and header lines (no values) are passed over."""
+    line end) per placed row, or None when no row could be placed."""
     lines, pos = [], text.find("\n", start, end)
     while pos != -1 and pos < end:
         nxt = text.find("\n", pos + 1, end)
@@ -291,8 +289,9 @@ def _rows_by_position(text: str, gap: list[Row], start: int, end: int, leading: 
             lines.append((pos + 1, stop))
         pos = nxt
     parsed = [_label_and_values(text, a, b) for a, b in lines]
-    if leading:
-        lines, parsed = [ln for ln, p in zip(lines, parsed) if p and p[2]], [p for p in parsed if p and p[2]]
+    # lines without values are no rows: the table's title and header before the first row, a group label
+    # on a line of its own ((三)不予公开 before 1.属于国家秘密), the first line of a wrapped label
+    lines, parsed = [ln for ln, p in zip(lines, parsed) if p and p[2]], [p for p in parsed if p and p[2]]
     if len(lines) == len(gap) and all(p and len(p[2]) == len(row.columns) for row, p in zip(gap, parsed)):
         return [(row, a, p[1], b) for row, (a, b), p in zip(gap, lines, parsed)]
     out, k = [], 0

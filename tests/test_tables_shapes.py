@@ -349,11 +349,24 @@ def test_a_first_row_whose_label_was_misread_is_placed_below_the_header():
 def test_a_row_is_not_placed_on_a_line_two_characters_off():
     rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
     i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "行政查询" in lab)
-    rows[i] = "8.属于行政造洵事项|0|0|0|0|0|0|0|"
+    rows[i] = "8.属于行政造洵事项|0|0|0|0|0|0|0|\n小计|0|0|0|0|0|0|0|"  # two lines with values for one row
     rows[i + 1] = "(四)无法提供|" + rows[i + 1]
     r = extract_report(report(rows).encode(), name="r.txt")
     assert r.cells["t3.denied.query.total"] is None
     assert not [f for f in r.findings if f.rule == "parse.row_by_position"]
+
+
+def test_a_group_label_on_a_line_of_its_own_leaves_one_line_per_row():
+    """A poor scan misread two characters of (二)部分公开's long label, and the next group's label
+    stands on a line of its own: the one line with values between the rows that matched is the row's."""
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    i = next(k for k, (lab, _) in enumerate(T3_ROWS_2021) if "部分公开" in lab)
+    rows[i] = "(二)鄙分公开(区分处理的,只计述情形,不计其绝情形|" + "|".join(map(str, T3_ROWS_2021[i][1])) + "|"
+    rows[i + 1] = "(三)不予公开\n" + rows[i + 1]
+    r = extract_report(report(rows).encode(), name="r.txt")
+    cols = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+    assert [r.cells[f"t3.partial.{c}"] for c in cols] == T3_ROWS_2021[i][1]
+    assert [f.found for f in r.findings if f.rule == "parse.row_by_position"] == ["(二)鄙分公开(区分处理的,只计述情形,不计其绝情形"]
 
 
 # shapes of tables printed without rules, as an OCR'd scan aligns them into columns

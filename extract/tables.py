@@ -376,17 +376,38 @@ def _row_total_ok(table: str, values: list) -> bool | None:
     return all(abs(sum(v or 0 for v in g[:-1]) - (g[-1] or 0)) < 1e-6 for g in groups)
 
 
-def _fill_from_row_total(table: str, c: Candidate) -> None:
-    """A placed row that lost one cell gets it back from its own total, when that is possible."""
-    lost = [i for i, v in enumerate(c.values) if v is MISSING]
-    if table != "t3" or len(lost) != 1:
-        return
-    i, vals = lost[0], c.values
-    known = sum(v or 0 for j, v in enumerate(vals[:-1]) if j != i)
-    v = (vals[-1] or 0) - known if i < len(vals) - 1 else known
-    if v >= 0:
-        c.values = [*vals[:i], v, *vals[i + 1:]]
-        c.how = "placed"
+def _sum_groups(table: str, n: int) -> list[range]:
+    """The column groups of a row that add up (the last of each is the sum of the others)."""
+    if table == "t3":
+        return [range(n)]
+    return [range(i, i + 5) for i in range(0, n, 5)] if table == "t4" and n % 5 == 0 else []
+
+
+def _fill_from_row_total(table: str, c: Candidate) -> bool:
+    """A placed row that lost one cell of a group gets it back from the group's total (表三's row,
+    each of 表四's three groups), when that is possible; False when a group would need a negative count.
+
+    >>> c = Candidate([2, 0, 0, 0, 2, 0, 0, 18, 0, 18, 27, 0, 20, 2, MISSING], 0.0, "placed", [])
+    >>> _fill_from_row_total("t4", c), c.values[-1]
+    (True, 49)
+    >>> _fill_from_row_total("t4", Candidate([MISSING, 27, 0, 20, 2], 0.0, "placed", []))
+    False
+    """
+    vals, ok = list(c.values), True
+    for g in _sum_groups(table, len(vals)):
+        lost = [i for i in g if vals[i] is MISSING]
+        if len(lost) != 1:
+            continue
+        i, last = lost[0], g[-1]
+        known = sum(vals[j] or 0 for j in g[:-1] if j != i)
+        v = (vals[last] or 0) - known if i != last else known
+        if v >= 0:
+            vals[i] = v
+        else:
+            ok = False
+    if any(a is not b for a, b in zip(vals, c.values)):
+        c.values, c.how = vals, "placed"
+    return ok
 
 
 def _candidates(table: str, row: Row, slots: list[Slot]) -> list[Candidate]:
@@ -400,8 +421,8 @@ def _candidates(table: str, row: Row, slots: list[Slot]) -> list[Candidate]:
     sum_rule = table == "t3" or (table == "t4" and len(kinds) == 5)
     group = 5 if table == "t4" and len(kinds) == 15 else None
     for c in row_candidates(slots, kinds, accept if table in ("t3", "t4") else None, sum_rule, group):
-        if c.how == "placed":
-            _fill_from_row_total(table, c)
+        if c.how == "placed" and not _fill_from_row_total(table, c):
+            c.cost += VIOLATION_COST  # a placement that leaves a group short of its printed total
         key = tuple(id(v) if v is MISSING else v for v in c.values)
         if key in seen:
             continue
@@ -550,7 +571,8 @@ def _parse_table(flat: FlatText, spec: TableSpec, layout: str, lo: int, hi: int,
                     conf, how = 0.5, "split-by-prior"
                 rule = None
                 if v is not None and span is None:  # a lost cell given back by the row's own total
-                    conf, how, rule = 0.6, "inferred", f"{spec.id}.row_total.{rk}"
+                    group = key.split(".")[1]  # 表四: the group's own total
+                    conf, how, rule = 0.6, "inferred", f"t4.total.{group}" if spec.id == "t4" else f"t3.row_total.{rk}"
                 if rk in by_position:
                     conf, how = min(conf, 0.7), "by-position"
                 out.cells[key] = CellValue(key, v, conf, how, span, raw, rule)

@@ -469,3 +469,19 @@ def test_a_row_placed_by_position_may_hold_a_cell_printed_empty():
     r = extract_report(report(lines, t2=t2).encode(), name="r.txt")
     assert [r.cells[f"t2.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [2, None, 9]
     assert r.cells["t2.regulations.in_force"] == 3
+
+
+def test_table_four_one_value_per_line_that_lost_its_last_value_gets_it_from_its_group():
+    """A scan lost 表四's last number (复议后起诉 总计): the group's own total gives it back, and only there
+    can the fourteen printed values stand without a group breaking its sum."""
+    values = [2, 0, 0, 0, 2, 0, 0, 18, 0, 18, 27, 0, 20, 2]  # 49 lost
+    t4 = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n"
+          "未经复议直接起诉\n复议后起诉\n" + "结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n" * 2
+          + "\n".join(map(str, values)) + "\n")
+    r = extract_report(report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021], t4=t4).encode(),
+                       name="r.txt")
+    got = [r.cells[f"t4.{g}.{o}"] for g in ("review", "suit_direct", "suit_after_review")
+           for o in ("upheld", "corrected", "other", "pending", "total")]
+    assert got == values + [49]
+    src = r.provenance["t4.suit_after_review.total"]
+    assert (src.how, src.rule) == ("inferred", "t4.total.suit_after_review")

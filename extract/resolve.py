@@ -231,6 +231,11 @@ def _placed(vs: list[Slot], n: int, base: float) -> list[Candidate]:
     return out
 
 
+LONG_RUN = 6
+"""Digits in a run that OCR or a copy more likely ran together from several cells than printed as one
+count (a 表三 row's 160 22 37 13 read as 160223713)."""
+
+
 def _one_number(s: Slot) -> bool:
     """Whether a slot can be a single cell: not a run like ``00`` (no count starts with 0)."""
     return s.kind != "num" or bool(_VALID_PART.fullmatch(s.digits.lstrip("-")))
@@ -278,7 +283,8 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
         core = vs[next((i for i, x in enumerate(vs) if x.kind != "empty"), len(vs)):]  # cells (an unruled grid's)
         while core and core[-1].kind == "empty":
             core = core[:-1]
-        if core and len(core) < min(len(vs), n) and sum(map(_capacity, core)) >= n and not all(map(_one_number, core)):
+        runs = not all(map(_one_number, core)) or any(_capacity(x) >= LONG_RUN for x in core)  # 00, 160223713
+        if core and len(core) < min(len(vs), n) and sum(map(_capacity, core)) >= n and runs:
             variants.append((core, base + 0.5, "trimmed"))
     out: list[Candidate] = []
     for vs, base, how in variants:

@@ -485,3 +485,15 @@ def test_table_four_one_value_per_line_that_lost_its_last_value_gets_it_from_its
     assert got == values + [49]
     src = r.provenance["t4.suit_after_review.total"]
     assert (src.how, src.rule) == ("inferred", "t4.total.suit_after_review")
+
+
+def test_a_row_run_together_into_two_long_runs_beside_an_empty_cell_is_split():
+    """OCR lost the spaces of a row (160 22 37 13 211 139 582 as 160223713 211139582) and the table's grid
+    gave it an empty cell after them: the runs are split so that the row adds up, the empty cell dropped."""
+    rows = [lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021]
+    rows[0] = "一、本年新收政府信息公开申请数量|160223713 211139582||"
+    rows[1] = "二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0|"
+    r = extract_report(report(rows).encode(), name="r.txt")
+    assert [r.cells[f"t3.new_received.{c}"] for c in ("natural_person", "commercial", "research", "social_org",
+                                                      "legal_service", "other_org", "total")] == [160, 22, 37, 13,
+                                                                                                 211, 139, 582]

@@ -146,4 +146,4 @@ def read_html(data: bytes, source: str) -> Document:
         raise ReadError("HTML page has no text")
     title = root.find(".//title")
     return Document(source=source, kind="html", pages=[w.page], encoding=encoding,
-                    title=_text(title) or None if title is not None else None)
+                    title=(_text(title) or None) if title is not None else None)

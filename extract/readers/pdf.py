@@ -311,7 +311,7 @@ def _meta_title(pdf: Any) -> str | None:
         return None
     if isinstance(title, bytes):
         title = title.decode("utf-16" if title[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace")
-    return " ".join(title.split()) or None if isinstance(title, str) else None
+    return (" ".join(title.split()) or None) if isinstance(title, str) else None
 
 
 def _open(data: bytes) -> Any:

@@ -284,6 +284,8 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
         while core and core[-1].kind == "empty":
             core = core[:-1]
         runs = not all(map(_one_number, core)) or any(_capacity(x) >= LONG_RUN for x in core)  # 00, 160223713
+        if accept and len(vs) == n and not accept(_as_printed(vs, 0, "printed").values):
+            runs = True  # the grid's empty cells read as cells break the row's sums: runs like 290 (29|0) may not
         if core and len(core) < min(len(vs), n) and sum(map(_capacity, core)) >= n and runs:
             variants.append((core, base + 0.5, "trimmed"))
     out: list[Candidate] = []

@@ -497,3 +497,15 @@ def test_a_row_run_together_into_two_long_runs_beside_an_empty_cell_is_split():
     assert [r.cells[f"t3.new_received.{c}"] for c in ("natural_person", "commercial", "research", "social_org",
                                                       "legal_service", "other_org", "total")] == [160, 22, 37, 13,
                                                                                                  211, 139, 582]
+
+
+def test_table_four_run_together_beside_empty_grid_cells_is_split_to_add_up():
+    """OCR ran 29|0 and 17|17 together and the grid closed the line with two empty cells: fifteen cells as
+    read, but they break the groups' sums; the runs split and the empty cells dropped add up."""
+    t4 = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议|行政诉讼|\n结果维持|结果纠正|其他结果|尚未审结|总计|\n"
+          "0|290|0|29|30|0|0|0|30|0|0|0|1717|||\n")
+    r = extract_report(report([lab + "|" + "|".join(map(str, v)) + "|" for lab, v in T3_ROWS_2021], t4=t4).encode(),
+                       name="r.txt")
+    got = [r.cells[f"t4.{g}.{o}"] for g in ("review", "suit_direct", "suit_after_review")
+           for o in ("upheld", "corrected", "other", "pending", "total")]
+    assert got == [0, 29, 0, 0, 29, 30, 0, 0, 0, 30, 0, 0, 0, 17, 17]

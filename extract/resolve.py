@@ -283,13 +283,19 @@ def row_candidates(slots: list[Slot], kinds: tuple[str, ...], accept: Callable[[
         core = vs[next((i for i, x in enumerate(vs) if x.kind != "empty"), len(vs)):]  # cells (an unruled grid's)
         while core and core[-1].kind == "empty":
             core = core[:-1]
-        runs = not all(map(_one_number, core)) or any(_capacity(x) >= LONG_RUN for x in core)  # 00, 160223713
-        if accept and len(vs) == n and not accept(_as_printed(vs, 0, "printed").values):
-            runs = True  # the grid's empty cells read as cells break the row's sums: runs like 290 (29|0) may not
-        if core and len(core) < min(len(vs), n) and sum(map(_capacity, core)) >= n and runs:
+        if not core or len(core) >= min(len(vs), n) or sum(map(_capacity, core)) < n:
+            continue
+        if not all(map(_one_number, core)):  # 00: cells run together
             variants.append((core, base + 0.5, "trimmed"))
+        elif any(_capacity(x) >= LONG_RUN for x in core) or (  # 160223713; or the grid's empty cells read as
+                accept and len(vs) == n and not accept(_as_printed(vs, 0, "printed").values)):  # cells break the sums
+            variants.append((core, base + 0.5, "trimmed-split"))
     out: list[Candidate] = []
     for vs, base, how in variants:
+        if how == "trimmed-split":  # only splits of its runs that fill the row and add up: the empty cells
+            out.extend(c for c in _split_candidates(vs, kinds, base, accept, sum_last, group)  # dropped, no cell
+                       if accept is None or accept(c.values))  # may be inferred in their place
+            continue
         m = len(vs)
         if m == n:
             out.append(_as_printed(vs, base, how))

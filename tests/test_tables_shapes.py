@@ -509,3 +509,14 @@ def test_table_four_run_together_beside_empty_grid_cells_is_split_to_add_up():
     got = [r.cells[f"t4.{g}.{o}"] for g in ("review", "suit_direct", "suit_after_review")
            for o in ("upheld", "corrected", "other", "pending", "total")]
     assert got == [0, 29, 0, 0, 29, 30, 0, 0, 0, 30, 0, 0, 0, 17, 17]
+
+
+def test_a_total_printed_empty_stays_empty_when_the_row_breaks_its_sum():
+    """A report printed a row's 总计 empty (its parts add up to 35), read from a scanned grid: the empty cell
+    is a cell, not grid debris to drop while some placement of the parts infers a total."""
+    from extract.slots import read_slots
+    from extract.tables import _candidates
+
+    row = next(r for r in LAYOUTS["2021"].table("t3").rows if r.key == "denied.three_safety")
+    slots = read_slots("\x1f0\x1f0\x1f0\x1f0\x1f35\x1f0\x1f\x1e\x1f\n")
+    assert _candidates("t3", row, slots)[0].values == [0, 0, 0, 0, 35, 0, None]

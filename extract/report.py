@@ -26,14 +26,14 @@ class CellSource:
     """Where a cell's number came from and how sure the extraction is."""
 
     confidence: float
-    how: str  # printed | empty | split | placed | inferred | ambiguous | lost | absent | ...
+    how: str  # printed | empty | split | placed | inferred | corrected | ambiguous | lost | absent | ...
     page: int | None = None
     box: tuple[float, float, float, float] | None = None
     span: tuple[int, int] | None = None  # character span of the source line / cell in the decoded input
     text: str | None = None  # the printed characters the value was read from
     kind: str | None = None  # segment | cell
     cell: tuple[int, int, int] | None = None  # (table index, row, col) in the document, for table cells
-    rule: str | None = None  # for inferred cells: the equation of the format that gave the value
+    rule: str | None = None  # for inferred and corrected cells: the equation(s) of the format that gave the value
     label: str | None = None  # the token classifier's class for the value's first character (VAL, ROW, ...)
     label_confidence: float | None = None  # the classifier's probability of that class
 

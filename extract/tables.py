@@ -277,8 +277,8 @@ def _rows_by_position(text: str, gap: list[Row], start: int, end: int) -> list[t
     ``4.保护第三方合法权益`` as ``合法权益``), placed by position: between two rows that did
     match, the text holds exactly one line with values per layout row that should stand there,
     each a label that is not a number followed by as many value cells as the row has columns.
-    When the lines do not fit that pattern exactly (a sub-table's title and header stand between,
-    or a group label opens the next row's line), a row is placed only on a line whose label is its
+    When the lines with values do not fit that pattern exactly (a row of the other layout stands
+    between, or a group label opens the next row's line), a row is placed only on a line whose label is its
     own but for one misread character (:func:`_like_label`). Returns (row, line start, label end,
     line end) per placed row, or None when no row could be placed."""
     lines, pos = [], text.find("\n", start, end)

@@ -63,3 +63,15 @@ def holds(eq: Equation, cells: dict) -> bool | None:
                 return None
             total += sign * (v or 0)
     return abs(total) < 1e-6
+
+
+def solve(eq: Equation, key: str, cells: dict) -> float:
+    """The value of ``key`` that makes ``eq`` hold, the equation's other cells as they are (empty = 0).
+
+    >>> eq = Equation("e", ("a", "b"), ("t",), "")
+    >>> solve(eq, "t", {"a": 2, "b": None}), solve(eq, "a", {"b": 3, "t": 5})
+    (2, 2)
+    """
+    lhs = sum(cells[k] or 0 for k in eq.lhs if k != key)
+    rhs = sum(cells[k] or 0 for k in eq.rhs if k != key)
+    return rhs - lhs if key in eq.lhs else lhs - rhs

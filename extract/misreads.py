@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .equations import Equation, equations, holds
+from .equations import Equation, equations, holds, solve
 
 OCR_SURE = 0.99
 """An OCR score at or above which a cell is read as printed, never corrected."""
@@ -68,13 +68,6 @@ def ocr_confusable(read: int, value: int) -> bool:
     return len(x) == len(y) + 1 and (x == y + "1" or x == "1" + y)
 
 
-def _solve(eq: Equation, key: str, cells: dict) -> float:
-    """The value of ``key`` that makes ``eq`` hold, the other cells as they are."""
-    side = 1 if key in eq.lhs else -1
-    rest = sum(cells[k] or 0 for k in eq.lhs if k != key) - sum(cells[k] or 0 for k in eq.rhs if k != key)
-    return -rest * side
-
-
 def find_misreads(cells: dict, layout: str, present: set[str], unknown: frozenset[str], ocr_keys: set[str]
                   ) -> list[Misread]:
     """The OCR'd cells whose every equation is broken and asks for one value OCR may have misread as the read.
@@ -100,7 +93,7 @@ def find_misreads(cells: dict, layout: str, present: set[str], unknown: frozense
                 continue
             if any(holds(e, cells) is not False for e in mine):
                 continue
-            wanted = {_solve(e, k, cells) for e in mine}
+            wanted = {solve(e, k, cells) for e in mine}
             if len(wanted) != 1:
                 continue
             v = wanted.pop()

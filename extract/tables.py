@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .equations import equations, holds
+from .equations import equations, holds, solve
 from .flat import FlatText
 from .normalize import parse_number
 from .resolve import MISSING, Candidate, row_candidates
@@ -372,8 +372,8 @@ def _row_total_ok(table: str, values: list) -> bool | None:
     """The row's own rule: the last column is the sum of the others (per group of 5 for 表四)."""
     if table not in ("t3", "t4") or any(v is MISSING for v in values):
         return None
-    groups = [values[i:i + 5] for i in range(0, len(values), 5)] if len(values) == 15 else [values]
-    return all(abs(sum(v or 0 for v in g[:-1]) - (g[-1] or 0)) < 1e-6 for g in groups)
+    return all(abs(sum(values[i] or 0 for i in g[:-1]) - (values[g[-1]] or 0)) < 1e-6
+               for g in _sum_groups(table, len(values)))
 
 
 def _sum_groups(table: str, n: int) -> list[range]:
@@ -641,9 +641,7 @@ def _infer_lost(out: ParsedTables, layout: str) -> None:
             if len(unknown) != 1 or any(k not in vals for k in eq.keys):
                 continue
             k = unknown[0]
-            lhs = sum(vals[x] or 0 for x in eq.lhs if x != k)
-            rhs = sum(vals[x] or 0 for x in eq.rhs if x != k)
-            v = (rhs - lhs) if k in eq.lhs else (lhs - rhs)
+            v = solve(eq, k, vals)
             if v < 0 or k not in lost:
                 continue
             vals[k] = int(v) if float(v).is_integer() else v
